@@ -1,0 +1,3 @@
+using Tessera;
+
+TesseraServer.Run(args);

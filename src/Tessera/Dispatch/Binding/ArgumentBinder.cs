@@ -1,0 +1,188 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Errors;
+
+namespace Tessera.Dispatch.Binding;
+
+/// <summary>
+/// Binds one call's parameters to a method's arguments using the descriptors built at start-up: names are matched
+/// as UTF-8 bytes, values are read with precomputed type metadata, rules are checked, and all problems are reported
+/// together.
+/// </summary>
+internal static class ArgumentBinder
+{
+    private const int StackLimit = 128;
+
+    public static MethodError? Bind(
+        MethodDescriptor method,
+        in CallParameters parameters,
+        MethodContext context,
+        out object?[] arguments)
+    {
+        var all = method.Parameters;
+        arguments = all.Length == 0 ? [] : new object?[all.Length];
+        Span<bool> bound = all.Length <= StackLimit ? stackalloc bool[all.Length] : new bool[all.Length];
+        List<string>? invalid = null;
+
+        var values = parameters.Values;
+        if (values.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in values.EnumerateObject())
+            {
+                foreach (var parameter in method.WireParameters)
+                {
+                    if (!bound[parameter.Position]
+                        && (property.NameEquals(parameter.WireNameUtf8) || property.NameEquals(parameter.ClrNameUtf8)))
+                    {
+                        bound[parameter.Position] = true;
+                        arguments[parameter.Position] = Read(parameter, property.Value, parameters.FromStrings, ref invalid);
+                        break;
+                    }
+                }
+            }
+        }
+        else if (values.ValueKind == JsonValueKind.Array)
+        {
+            var index = 0;
+            foreach (var item in values.EnumerateArray())
+            {
+                if (index >= method.WireParameters.Length)
+                {
+                    break;
+                }
+
+                var parameter = method.WireParameters[index++];
+                bound[parameter.Position] = true;
+                arguments[parameter.Position] = Read(parameter, item, parameters.FromStrings, ref invalid);
+            }
+        }
+
+        List<string>? missing = null;
+        foreach (var parameter in all)
+        {
+            switch (parameter.Source)
+            {
+                case ParameterSource.Wire when !bound[parameter.Position]:
+                    if (parameter.IsOptional)
+                    {
+                        arguments[parameter.Position] = parameter.DefaultValue;
+                    }
+                    else
+                    {
+                        (missing ??= []).Add(parameter.WireName);
+                    }
+
+                    break;
+                case ParameterSource.MethodContext:
+                    arguments[parameter.Position] = context;
+                    break;
+                case ParameterSource.CancellationToken:
+                    arguments[parameter.Position] = context.CancellationToken;
+                    break;
+                case ParameterSource.HttpContext:
+                    arguments[parameter.Position] = context.HttpContext;
+                    break;
+                case ParameterSource.Service:
+                    arguments[parameter.Position] = context.Services.GetRequiredService(parameter.Type);
+                    break;
+                case ParameterSource.FormFile:
+                    var file = parameters.Files?.GetFile(parameter.WireName) ?? parameters.Files?.GetFile(parameter.ClrName);
+                    if (file is null && !parameter.AcceptsNull)
+                    {
+                        (missing ??= []).Add(parameter.WireName);
+                    }
+
+                    arguments[parameter.Position] = file;
+                    break;
+            }
+        }
+
+        if (missing is not null)
+        {
+            return ErrorTable.MissingParameters(missing);
+        }
+
+        return invalid is null ? null : ErrorTable.InvalidParameters(invalid);
+    }
+
+    private static object? Read(ParameterDescriptor parameter, JsonElement element, bool fromStrings, ref List<string>? invalid)
+    {
+        if (element.ValueKind == JsonValueKind.Null)
+        {
+            if (parameter.AcceptsNull || parameter.IsOptional)
+            {
+                return parameter.AcceptsNull ? null : parameter.DefaultValue;
+            }
+
+            (invalid ??= []).Add($"'{parameter.WireName}' must not be null");
+            return null;
+        }
+
+        object? value;
+        try
+        {
+            if (parameter.Type == typeof(string) && element.ValueKind == JsonValueKind.String)
+            {
+                value = element.GetString();
+            }
+            else if (fromStrings && parameter.IsCollection && element.ValueKind != JsonValueKind.Array)
+            {
+                // One query-string or form value for a collection parameter is a one-element collection.
+                value = JsonSerializer.Deserialize("[" + element.GetRawText() + "]", parameter.TypeInfo!);
+            }
+            else
+            {
+                value = element.Deserialize(parameter.TypeInfo!);
+            }
+        }
+        catch (Exception exception) when (exception is JsonException or FormatException or InvalidOperationException
+            or NotSupportedException or OverflowException or ArgumentException)
+        {
+            (invalid ??= []).Add($"'{parameter.WireName}' must be {TypeNames.Expected(parameter.Type)}");
+            return null;
+        }
+
+        if (value is null && !parameter.AcceptsNull)
+        {
+            (invalid ??= []).Add($"'{parameter.WireName}' must not be null");
+            return null;
+        }
+
+        if (parameter.Validators.Length > 0 || parameter.ValidatesProperties)
+        {
+            Validate(parameter, value, ref invalid);
+        }
+
+        return value;
+    }
+
+    private static void Validate(ParameterDescriptor parameter, object? value, ref List<string>? invalid)
+    {
+        var context = new ValidationContext(value ?? parameter)
+        {
+            MemberName = parameter.ClrName,
+            DisplayName = parameter.WireName,
+        };
+        foreach (var validator in parameter.Validators)
+        {
+            var result = validator.GetValidationResult(value, context);
+            if (result != ValidationResult.Success)
+            {
+                (invalid ??= []).Add($"'{parameter.WireName}': {result?.ErrorMessage}");
+            }
+        }
+
+        if (parameter.ValidatesProperties && value is not null)
+        {
+            var results = new List<ValidationResult>();
+            if (!Validator.TryValidateObject(value, new ValidationContext(value), results, validateAllProperties: true))
+            {
+                foreach (var result in results)
+                {
+                    (invalid ??= []).Add($"'{parameter.WireName}': {result.ErrorMessage}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Reflection;
+
+namespace Tessera;
+
+/// <summary>
+/// The methods a service offers, before start-up turns them into the dispatch table. Classes are scanned for
+/// <see cref="MethodAttribute"/>; delegates are added under an explicit name.
+/// </summary>
+public sealed class MethodCollection
+{
+    private readonly List<Assembly> _assemblies = [];
+    private readonly List<Type> _types = [];
+    private readonly List<KeyValuePair<string, Delegate>> _delegates = [];
+
+    /// <summary>
+    /// Whether the entry assembly is scanned for <see cref="MethodAttribute"/> methods. Defaults to
+    /// <see langword="true"/>, which is what lets <c>TesseraServer.Run(args)</c> find the service's methods.
+    /// </summary>
+    public bool ScanEntryAssembly { get; set; } = true;
+
+    internal IReadOnlyList<Assembly> Assemblies => _assemblies;
+
+    internal IReadOnlyList<Type> Types => _types;
+
+    internal IReadOnlyList<KeyValuePair<string, Delegate>> Delegates => _delegates;
+
+    /// <summary>Adds a delegate as a method, for example <c>Add("math.add", (int a, int b) =&gt; a + b)</c>.</summary>
+    public MethodCollection Add(string name, Delegate handler)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(handler);
+        _delegates.Add(new(name, handler));
+        return this;
+    }
+
+    /// <summary>Adds the <see cref="MethodAttribute"/> methods of <typeparamref name="T"/>.</summary>
+    public MethodCollection AddType<T>() => AddType(typeof(T));
+
+    /// <summary>Adds the <see cref="MethodAttribute"/> methods of <paramref name="type"/>.</summary>
+    public MethodCollection AddType(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        if (!_types.Contains(type))
+        {
+            _types.Add(type);
+        }
+
+        return this;
+    }
+
+    /// <summary>Adds the <see cref="MethodAttribute"/> methods of every class in <paramref name="assembly"/>.</summary>
+    public MethodCollection AddAssembly(Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        if (!_assemblies.Contains(assembly))
+        {
+            _assemblies.Add(assembly);
+        }
+
+        return this;
+    }
+}

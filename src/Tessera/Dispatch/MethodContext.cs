@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Tessera;
+
+/// <summary>
+/// What a method may know about the call it is serving. Declare a parameter of this type to receive it; it is never
+/// read from the wire.
+/// </summary>
+public sealed class MethodContext
+{
+    internal MethodContext(
+        string methodName,
+        string transport,
+        HttpContext httpContext,
+        IServiceProvider services,
+        Guid transactionId)
+    {
+        MethodName = methodName;
+        Transport = transport;
+        HttpContext = httpContext;
+        Services = services;
+        TransactionId = transactionId;
+    }
+
+    /// <summary>The wire name of the method being called, for example <c>greeting.hello</c>.</summary>
+    public string MethodName { get; }
+
+    /// <summary>The wire the call arrived on; one of the <see cref="Transports"/> names.</summary>
+    public string Transport { get; }
+
+    /// <summary>The HTTP exchange carrying the call (shared by the entries of a batch).</summary>
+    public HttpContext HttpContext { get; }
+
+    /// <summary>The services scoped to this call.</summary>
+    public IServiceProvider Services { get; }
+
+    /// <summary>A unique id for this call (each batch entry has its own), written to logs and traces.</summary>
+    public Guid TransactionId { get; }
+
+    /// <summary>Signalled when the client goes away or the server shuts down.</summary>
+    public CancellationToken CancellationToken => HttpContext.RequestAborted;
+}

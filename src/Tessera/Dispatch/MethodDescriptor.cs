@@ -1,0 +1,49 @@
+using System.Reflection;
+using System.Text.Json.Serialization.Metadata;
+using Tessera.Dispatch.Binding;
+
+namespace Tessera.Dispatch;
+
+/// <summary>One callable method: its name, how to bind it and how to invoke it. Immutable once built.</summary>
+internal sealed class MethodDescriptor
+{
+    public required string Name { get; init; }
+
+    /// <summary>The C# method (for a delegate, its compiler-generated method).</summary>
+    public required MethodInfo Method { get; init; }
+
+    /// <summary>A readable C# signature for messages.</summary>
+    public required string Signature { get; init; }
+
+    /// <summary>Every parameter in C# order, injected ones included.</summary>
+    public required ParameterDescriptor[] Parameters { get; init; }
+
+    /// <summary>The parameters read from the request, in C# order (the order positional arguments use).</summary>
+    public required ParameterDescriptor[] WireParameters { get; init; }
+
+    /// <summary>Calls the method on a target (null for static methods and delegates) with bound arguments.</summary>
+    public required MethodInvoker Invoker { get; init; }
+
+    /// <summary>Creates the instance an instance method runs on; null when none is needed.</summary>
+    public Func<IServiceProvider, object>? TargetFactory { get; init; }
+
+    /// <summary>Whether the target was made for this call only and must be disposed after it.</summary>
+    public bool DisposesTarget { get; init; }
+
+    /// <summary>void, Task and ValueTask methods answer with an empty body.</summary>
+    public required bool ReturnsVoid { get; init; }
+
+    /// <summary>Writes the result; null when <see cref="ReturnsVoid"/>.</summary>
+    public JsonTypeInfo? ResultTypeInfo { get; init; }
+
+    /// <summary>The filter pipeline around <see cref="Invoker"/>, or null when no filter is registered.</summary>
+    public MethodFilterDelegate? Pipeline { get; set; }
+
+    /// <summary>The activity (span) name, built once so tracing costs no string formatting per call.</summary>
+    public required string ActivityName { get; init; }
+
+    public string? Description { get; init; }
+}
+
+/// <summary>A compiled call of one method: no reflection when it runs.</summary>
+internal delegate ValueTask<object?> MethodInvoker(object? target, object?[] arguments);

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Tessera.Dispatch.Binding;
+using Tessera.Errors;
+using Tessera.Observability;
+
+namespace Tessera.Dispatch;
+
+/// <summary>
+/// Runs one call, whatever wire it came on: look up, bind, validate, run the filters and the method, and turn any
+/// failure into a <see cref="MethodError"/>. Knows nothing about envelopes or status codes.
+/// </summary>
+internal sealed class MethodDispatcher(
+    MethodRegistry registry,
+    TesseraTelemetry telemetry,
+    ILogger<MethodDispatcher> logger,
+    IHostEnvironment environment,
+    TimeProvider time)
+{
+    private readonly bool _includeDetails = environment.IsDevelopment();
+
+    public async ValueTask<CallOutcome> DispatchAsync(
+        string? name,
+        CallParameters parameters,
+        HttpContext http,
+        IServiceProvider services,
+        string transport)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return CallOutcome.Failed(ErrorTable.MissingMethod());
+        }
+
+        if (!registry.TryGet(name, out var method))
+        {
+            Log.UnknownMethod(logger, name);
+            return CallOutcome.Failed(ErrorTable.MethodNotFound(name));
+        }
+
+        var started = telemetry.MeasuresDuration ? time.GetTimestamp() : 0;
+        var transactionId = Guid.NewGuid();
+        using var activity = TesseraTelemetry.ActivitySource.StartActivity(method.ActivityName, ActivityKind.Internal);
+        if (activity is not null)
+        {
+            activity.SetTag("rpc.system", "tessera");
+            activity.SetTag("rpc.method", method.Name);
+            activity.SetTag("tessera.transport", transport);
+            activity.SetTag("tessera.transaction_id", transactionId);
+        }
+
+        var context = new MethodContext(method.Name, transport, http, services, transactionId);
+        var error = ArgumentBinder.Bind(method, parameters, context, out var arguments);
+        object? result = null;
+        if (error is null)
+        {
+            (result, error) = await InvokeAsync(method, context, arguments);
+        }
+
+        if (error is not null)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error);
+            activity?.SetTag("tessera.error_code", error.Code);
+        }
+
+        telemetry.Record(method.Name, transport, error?.Code, started == 0 ? null : time.GetElapsedTime(started));
+        return new CallOutcome(method, result, error, transactionId);
+    }
+
+    private async ValueTask<(object? Result, MethodError? Error)> InvokeAsync(
+        MethodDescriptor method,
+        MethodContext context,
+        object?[] arguments)
+    {
+        object? target = null;
+        try
+        {
+            target = method.TargetFactory?.Invoke(context.Services);
+            var result = method.Pipeline is null
+                ? await method.Invoker(target, arguments)
+                : await method.Pipeline(new MethodInvocationContext(context, target, arguments));
+            return (result, null);
+        }
+        catch (Exception exception)
+        {
+            if (exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+            {
+                Log.CallCancelled(logger, method.Name, context.TransactionId);
+            }
+            else if (exception is not MethodException)
+            {
+                Log.MethodFailed(logger, method.Name, context.TransactionId, exception);
+            }
+
+            return (null, ErrorTable.FromException(exception, context.TransactionId, _includeDetails));
+        }
+        finally
+        {
+            if (method.DisposesTarget)
+            {
+                await DisposeAsync(target);
+            }
+        }
+    }
+
+    private static ValueTask DisposeAsync(object? target)
+    {
+        switch (target)
+        {
+            case IAsyncDisposable asyncDisposable:
+                return asyncDisposable.DisposeAsync();
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The error a wire answers with when it fails after the call, e.g. writing an unserializable result.</summary>
+    public MethodError ServerError(Exception exception, Guid transactionId) =>
+        ErrorTable.FromException(exception, transactionId, _includeDetails);
+}

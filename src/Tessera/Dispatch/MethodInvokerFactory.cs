@@ -1,0 +1,115 @@
+using System.Linq.Expressions;
+using System.Reflection;
+
+namespace Tessera.Dispatch;
+
+/// <summary>
+/// Compiles a method into a <see cref="MethodInvoker"/> with expression trees, once at start-up, so a call costs a
+/// delegate invocation instead of <see cref="MethodBase.Invoke(object, object[])"/>.
+/// </summary>
+internal static class MethodInvokerFactory
+{
+    public static MethodInvoker Create(MethodInfo method, Delegate? handler)
+    {
+        var target = Expression.Parameter(typeof(object), "target");
+        var arguments = Expression.Parameter(typeof(object[]), "arguments");
+        var parameters = method.GetParameters();
+        var argumentExpressions = new Expression[parameters.Length];
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            argumentExpressions[i] = Expression.Convert(
+                Expression.ArrayIndex(arguments, Expression.Constant(i)),
+                parameters[i].ParameterType);
+        }
+
+        Expression call = handler is not null
+            ? Expression.Invoke(Expression.Constant(handler), argumentExpressions)
+            : Expression.Call(
+                method.IsStatic ? null : Expression.Convert(target, method.DeclaringType!),
+                method,
+                argumentExpressions);
+
+        var body = WrapResult(call, method.ReturnType);
+        return Expression.Lambda<MethodInvoker>(body, target, arguments).Compile();
+    }
+
+    /// <summary>The type a method's result is serialized as, or null when it answers with nothing.</summary>
+    public static Type? ResultType(Type returnType)
+    {
+        if (returnType == typeof(void) || returnType == typeof(Task) || returnType == typeof(ValueTask))
+        {
+            return null;
+        }
+
+        if (returnType.IsGenericType)
+        {
+            var definition = returnType.GetGenericTypeDefinition();
+            if (definition == typeof(Task<>) || definition == typeof(ValueTask<>))
+            {
+                return returnType.GetGenericArguments()[0];
+            }
+        }
+
+        return returnType;
+    }
+
+    private static Expression WrapResult(Expression call, Type returnType)
+    {
+        if (returnType == typeof(void))
+        {
+            return Expression.Block(call, Expression.Default(typeof(ValueTask<object?>)));
+        }
+
+        if (returnType == typeof(Task))
+        {
+            return Expression.Call(Helper(nameof(FromTask)), call);
+        }
+
+        if (returnType == typeof(ValueTask))
+        {
+            return Expression.Call(Helper(nameof(FromValueTask)), call);
+        }
+
+        if (returnType.IsGenericType)
+        {
+            var definition = returnType.GetGenericTypeDefinition();
+            var resultType = returnType.GetGenericArguments()[0];
+            if (definition == typeof(Task<>))
+            {
+                return Expression.Call(Helper(nameof(FromTaskOf)).MakeGenericMethod(resultType), call);
+            }
+
+            if (definition == typeof(ValueTask<>))
+            {
+                return Expression.Call(Helper(nameof(FromValueTaskOf)).MakeGenericMethod(resultType), call);
+            }
+        }
+
+        var constructor = typeof(ValueTask<object?>).GetConstructor([typeof(object)])!;
+        return Expression.New(constructor, Expression.Convert(call, typeof(object)));
+    }
+
+    private static MethodInfo Helper(string name) =>
+        typeof(MethodInvokerFactory).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    // Completed tasks (the common case for fast methods) are unwrapped without an async state machine.
+    private static ValueTask<object?> FromTask(Task task) =>
+        task.IsCompletedSuccessfully ? default : AwaitTask(task);
+
+    private static ValueTask<object?> FromValueTask(ValueTask task) =>
+        task.IsCompletedSuccessfully ? default : AwaitTask(task.AsTask());
+
+    private static ValueTask<object?> FromTaskOf<T>(Task<T> task) =>
+        task.IsCompletedSuccessfully ? new ValueTask<object?>(task.Result) : AwaitTaskOf(task);
+
+    private static ValueTask<object?> FromValueTaskOf<T>(ValueTask<T> task) =>
+        task.IsCompletedSuccessfully ? new ValueTask<object?>(task.Result) : AwaitTaskOf(task.AsTask());
+
+    private static async ValueTask<object?> AwaitTask(Task task)
+    {
+        await task.ConfigureAwait(false);
+        return null;
+    }
+
+    private static async ValueTask<object?> AwaitTaskOf<T>(Task<T> task) => await task.ConfigureAwait(false);
+}

@@ -1,0 +1,215 @@
+using System.Collections.Frozen;
+using System.ComponentModel;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Dispatch.Binding;
+
+namespace Tessera.Dispatch;
+
+/// <summary>
+/// Turns a <see cref="MethodCollection"/> into the immutable <see cref="MethodRegistry"/>: discovers methods, names
+/// them, compiles binders and invokers, and reports every problem at once, naming the method and the fix.
+/// </summary>
+internal sealed class MethodRegistryBuilder(
+    MethodCollection collection,
+    TesseraJson json,
+    IServiceProviderIsService? services,
+    IReadOnlyList<IMethodFilter> filters)
+{
+    private readonly ParameterDescriptorFactory _parameters = new(json, services);
+    private readonly Dictionary<string, MethodDescriptor> _methods = new(StringComparer.Ordinal);
+    private readonly List<string> _problems = [];
+
+    public MethodRegistry Build()
+    {
+        foreach (var type in DiscoverTypes())
+        {
+            AddType(type);
+        }
+
+        foreach (var (name, handler) in collection.Delegates)
+        {
+            Add(name, handler.Method, handler, source: "delegate");
+        }
+
+        if (_problems.Count > 0)
+        {
+            throw new InvalidOperationException(
+                "Tessera cannot start: its methods are not valid." + Environment.NewLine + "  - "
+                + string.Join(Environment.NewLine + "  - ", _problems));
+        }
+
+        foreach (var method in _methods.Values)
+        {
+            method.Pipeline = FilterPipeline.Build(method, filters);
+        }
+
+        return new MethodRegistry(_methods.ToFrozenDictionary(StringComparer.Ordinal));
+    }
+
+    private IEnumerable<Type> DiscoverTypes()
+    {
+        var assemblies = new List<Assembly>(collection.Assemblies);
+        if (collection.ScanEntryAssembly && Assembly.GetEntryAssembly() is { } entry && !assemblies.Contains(entry))
+        {
+            assemblies.Add(entry);
+        }
+
+        var seen = new HashSet<Type>();
+        foreach (var type in collection.Types.Concat(assemblies.SelectMany(LoadableTypes)))
+        {
+            if (type.IsClass && !type.IsDefined(typeof(CompilerGeneratedAttribute), inherit: false) && seen.Add(type))
+            {
+                yield return type;
+            }
+        }
+    }
+
+    private static IEnumerable<Type> LoadableTypes(Assembly assembly)
+    {
+        try
+        {
+            return assembly.GetTypes();
+        }
+        catch (ReflectionTypeLoadException exception)
+        {
+            return exception.Types.OfType<Type>();
+        }
+    }
+
+    private void AddType(Type type)
+    {
+        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance
+            | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        foreach (var method in type.GetMethods(all))
+        {
+            if (method.GetCustomAttribute<MethodAttribute>() is not { } attribute)
+            {
+                continue;
+            }
+
+            var where = $"{type.Name}.{method.Name}";
+            if (!method.IsPublic)
+            {
+                _problems.Add($"{where} has [Method] but is not public; make it public.");
+            }
+            else if (method.IsGenericMethodDefinition || type.ContainsGenericParameters)
+            {
+                _problems.Add($"{where} is generic; a wire call cannot choose type arguments. Remove the type parameters.");
+            }
+            else if (!method.IsStatic && type.IsAbstract)
+            {
+                _problems.Add($"{where} is an instance method of an abstract class; make it static or the class concrete.");
+            }
+            else
+            {
+                Add(attribute.Name ?? MethodNaming.ConventionalName(type, method.Name), method, handler: null, source: where);
+            }
+        }
+    }
+
+    private void Add(string name, MethodInfo method, Delegate? handler, string source)
+    {
+        var signature = handler is null ? MethodNaming.Describe(method) : $"delegate {DescribeDelegate(method)}";
+        if (!MethodNaming.IsValidName(name))
+        {
+            _problems.Add($"'{name}' ({signature}) is not a valid method name: use letters, digits and '_' in " +
+                "dot-separated parts, e.g. [Method(\"billing.create_invoice\")].");
+            return;
+        }
+
+        if (MethodNaming.ReservedPrefixOf(name) is { } reserved)
+        {
+            _problems.Add($"'{name}' ({signature}) starts with '{reserved}', which is reserved for Tessera's own " +
+                "endpoints and protocol methods; give it another name with [Method(\"...\")].");
+            return;
+        }
+
+        if (_methods.TryGetValue(name, out var existing))
+        {
+            _problems.Add($"'{name}' is defined twice: by {existing.Signature} and by {signature}; rename one " +
+                "with [Method(\"...\")].");
+            return;
+        }
+
+        try
+        {
+            _methods.Add(name, Describe(name, method, handler, signature));
+        }
+        catch (MethodDefinitionException exception)
+        {
+            _problems.Add($"'{name}' ({signature}): {exception.Message}");
+        }
+    }
+
+    private MethodDescriptor Describe(string name, MethodInfo method, Delegate? handler, string signature)
+    {
+        var parameters = method.GetParameters().Select(_parameters.Create).ToArray();
+        var wire = parameters.Where(p => p.Source == ParameterSource.Wire).ToArray();
+        var duplicate = wire.GroupBy(p => p.WireName, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new MethodDefinitionException(
+                $"parameters {string.Join(" and ", duplicate.Select(p => $"'{p.ClrName}'"))} share the wire name " +
+                $"'{duplicate.Key}'; rename one.");
+        }
+
+        var resultType = MethodInvokerFactory.ResultType(method.ReturnType);
+        var (targetFactory, disposesTarget) = handler is null && !method.IsStatic
+            ? TargetFactory(method.DeclaringType!)
+            : (null, false);
+        return new MethodDescriptor
+        {
+            Name = name,
+            Method = method,
+            Signature = signature,
+            Parameters = parameters,
+            WireParameters = wire,
+            Invoker = MethodInvokerFactory.Create(method, handler),
+            TargetFactory = targetFactory,
+            DisposesTarget = disposesTarget,
+            ReturnsVoid = resultType is null,
+            ResultTypeInfo = resultType is null ? null : ResultInfo(resultType),
+            ActivityName = name,
+            Description = method.GetCustomAttribute<DescriptionAttribute>()?.Description,
+        };
+    }
+
+    private System.Text.Json.Serialization.Metadata.JsonTypeInfo ResultInfo(Type type)
+    {
+        if (type.IsPointer || type.IsByRefLike || typeof(Delegate).IsAssignableFrom(type) || typeof(Stream).IsAssignableFrom(type))
+        {
+            throw new MethodDefinitionException(
+                $"its result type {TypeNames.Readable(type)} cannot be written as JSON; return data instead.");
+        }
+
+        return json.ResultInfo(type);
+    }
+
+    private (Func<IServiceProvider, object>, bool) TargetFactory(Type type)
+    {
+        if (services?.IsService(type) == true)
+        {
+            return (provider => provider.GetRequiredService(type), false);
+        }
+
+        ObjectFactory factory;
+        try
+        {
+            factory = ActivatorUtilities.CreateFactory(type, Type.EmptyTypes);
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new MethodDefinitionException(
+                $"its class {type.Name} cannot be created ({exception.Message}); give it one public constructor " +
+                "whose parameters are services, or register it with AddScoped.");
+        }
+
+        var disposes = typeof(IDisposable).IsAssignableFrom(type) || typeof(IAsyncDisposable).IsAssignableFrom(type);
+        return (provider => factory(provider, null), disposes);
+    }
+
+    private static string DescribeDelegate(MethodInfo method) =>
+        "(" + string.Join(", ", method.GetParameters().Select(p => $"{TypeNames.Readable(p.ParameterType)} {p.Name}")) + ")";
+}

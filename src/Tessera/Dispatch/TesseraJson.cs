@@ -1,0 +1,59 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Options;
+using Tessera.Dispatch.Binding;
+
+namespace Tessera.Dispatch;
+
+/// <summary>The two serializer configurations, built once: one reads parameters, one writes results.</summary>
+internal sealed class TesseraJson
+{
+    public TesseraJson(IOptions<TesseraOptions> options)
+    {
+        var naming = options.Value.ResultNaming switch
+        {
+            ResultNaming.CamelCase => JsonNamingPolicy.CamelCase,
+            ResultNaming.AsDeclared => null,
+            _ => JsonNamingPolicy.SnakeCaseLower,
+        };
+
+        Results = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = naming,
+            // The default encoder escapes every non-ASCII character: TotoClient-JS signs character codes masked to
+            // one byte, so the wire must be ASCII-only.
+            Encoder = JavaScriptEncoder.Default,
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+            Converters = { new JsonStringEnumConverter(naming) },
+        };
+        Results.MakeReadOnly();
+
+        Parameters = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = naming,
+            PropertyNameCaseInsensitive = true,
+            NumberHandling = JsonNumberHandling.AllowReadingFromString,
+            MaxDepth = options.Value.MaxJsonDepth,
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+            Converters = { new LenientBooleanConverter(), new JsonStringEnumConverter(naming) },
+        };
+        Parameters.MakeReadOnly();
+
+        DocumentOptions = new JsonDocumentOptions { MaxDepth = options.Value.MaxJsonDepth };
+        WriterOptions = new JsonWriterOptions { Encoder = JavaScriptEncoder.Default, SkipValidation = true };
+    }
+
+    public JsonSerializerOptions Results { get; }
+
+    public JsonSerializerOptions Parameters { get; }
+
+    public JsonDocumentOptions DocumentOptions { get; }
+
+    public JsonWriterOptions WriterOptions { get; }
+
+    public JsonTypeInfo ResultInfo(Type type) => Results.GetTypeInfo(type);
+
+    public JsonTypeInfo ParameterInfo(Type type) => Parameters.GetTypeInfo(type);
+}

@@ -1,0 +1,74 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Reflection;
+using Tessera.Dispatch;
+
+namespace Tessera.Hosting.Configuration;
+
+/// <summary>One option as users name it (<c>--max_batch_size</c>) and as configuration stores it.</summary>
+internal sealed record OptionDescriptor(string Name, string ConfigurationKey, Type Type, string DefaultText, string Description);
+
+/// <summary>
+/// Every option of every options class, read once from the classes themselves, so the command line, tessera.json,
+/// environment variables and <c>--help</c> cannot drift from the code.
+/// </summary>
+internal sealed class OptionCatalog
+{
+    private readonly Dictionary<string, OptionDescriptor> _byNormalizedName = new(StringComparer.Ordinal);
+
+    public OptionCatalog(IEnumerable<(Type OptionsType, string Section)> classes)
+    {
+        var options = new List<OptionDescriptor>();
+        foreach (var (type, section) in classes)
+        {
+            var defaults = Activator.CreateInstance(type);
+            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            {
+                if (!property.CanWrite || property.GetCustomAttribute<DescriptionAttribute>() is not { } description)
+                {
+                    continue;
+                }
+
+                var option = new OptionDescriptor(
+                    MethodNaming.ToSnakeCase(property.Name),
+                    section + ":" + property.Name,
+                    property.PropertyType,
+                    Convert.ToString(property.GetValue(defaults), CultureInfo.InvariantCulture) ?? string.Empty,
+                    description.Description);
+                if (!_byNormalizedName.TryAdd(Normalize(option.Name), option))
+                {
+                    throw new InvalidOperationException($"Two options are both named '{option.Name}'.");
+                }
+
+                options.Add(option);
+            }
+        }
+
+        Options = options;
+    }
+
+    /// <summary>The options Tessera's core knows; feature packages add their classes here.</summary>
+    public static OptionCatalog Default { get; } = new([(typeof(TesseraOptions), TesseraOptions.SectionName)]);
+
+    public IReadOnlyList<OptionDescriptor> Options { get; }
+
+    /// <summary>Finds an option by any spelling: <c>max_batch_size</c>, <c>max-batch-size</c>, <c>MaxBatchSize</c>.</summary>
+    public OptionDescriptor? Find(string name) => _byNormalizedName.GetValueOrDefault(Normalize(name));
+
+    /// <summary>Values as users write them; enum values may be snake_case (<c>camel_case</c>).</summary>
+    public static string? NormalizeValue(OptionDescriptor option, string? value)
+    {
+        if (value is null || !option.Type.IsEnum)
+        {
+            return value;
+        }
+
+        var wanted = Normalize(value);
+        return Enum.GetNames(option.Type).FirstOrDefault(name => Normalize(name) == wanted) ?? value;
+    }
+
+    private static string Normalize(string name) =>
+        name.Replace("_", string.Empty, StringComparison.Ordinal)
+            .Replace("-", string.Empty, StringComparison.Ordinal)
+            .ToLowerInvariant();
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Tessera;
+
+/// <summary>Adds methods and filters to a Tessera service.</summary>
+public static class TesseraBuilderExtensions
+{
+    /// <summary>Adds methods: <c>AddMethods(m =&gt; m.Add("math.add", (int a, int b) =&gt; a + b))</c>.</summary>
+    public static ITesseraBuilder AddMethods(this ITesseraBuilder builder, Action<MethodCollection> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        configure(builder.Methods);
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds a filter that runs around every call. Filters are singletons, built into the dispatch pipeline at
+    /// start-up, and run in the order they were added; reach scoped services through
+    /// <c>invocation.Call.Services</c>.
+    /// </summary>
+    public static ITesseraBuilder AddFilter<TFilter>(this ITesseraBuilder builder)
+        where TFilter : class, IMethodFilter
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IMethodFilter, TFilter>());
+        return builder;
+    }
+
+    /// <summary>Adds a filter instance that runs around every call.</summary>
+    public static ITesseraBuilder AddFilter(this ITesseraBuilder builder, IMethodFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(filter);
+        builder.Services.AddSingleton(filter);
+        return builder;
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tessera.Dispatch;
+using Tessera.Observability;
+using Tessera.Wires.Toto;
+
+namespace Tessera;
+
+/// <summary>Maps Tessera's endpoints.</summary>
+public static class TesseraEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps every Tessera endpoint under the configured root and builds the method registry, so invalid methods or
+    /// options fail here, at start-up, not on the first request.
+    /// </summary>
+    public static IEndpointConventionBuilder MapTessera(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var services = endpoints.ServiceProvider;
+        if (services.GetService<TesseraBuilder>() is null)
+        {
+            throw new InvalidOperationException(
+                "Unable to find Tessera's services. Call 'builder.Services.AddTessera()' while configuring services, " +
+                "before 'app.MapTessera()'.");
+        }
+
+        var options = services.GetRequiredService<IOptions<TesseraOptions>>().Value;
+        var registry = services.GetRequiredService<MethodRegistry>();
+        var toto = services.GetRequiredService<TotoEndpoint>();
+
+        var group = endpoints.MapGroup(options.Root.TrimEnd('/'));
+        group.Map("/{**path}", toto.HandleAsync).WithDisplayName("Tessera Toto envelope");
+
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Tessera");
+        Log.Serving(logger, registry.Count, options.Root);
+        return group;
+    }
+}

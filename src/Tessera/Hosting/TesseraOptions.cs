@@ -1,0 +1,53 @@
+using System.ComponentModel;
+
+namespace Tessera;
+
+/// <summary>
+/// The core options. Set them in code (<c>AddTessera(o =&gt; ...)</c>), in <c>tessera.json</c>, in
+/// <c>TESSERA__NAME</c> environment variables or on the command line (<c>--name=value</c>), each source overriding
+/// the one before. <c>--help</c> lists them all; its text is generated from the descriptions here.
+/// </summary>
+public sealed class TesseraOptions
+{
+    /// <summary>The configuration section the options are read from.</summary>
+    public const string SectionName = "Tessera";
+
+    /// <summary>The address <c>TesseraServer</c> listens on.</summary>
+    [Description("Address to listen on. Use 0.0.0.0 to accept connections from other machines.")]
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>The TCP port <c>TesseraServer</c> listens on; 0 picks a free one.</summary>
+    [Description("TCP port to listen on (0 picks a free port).")]
+    public int Port { get; set; } = 8888;
+
+    /// <summary>A path prefix under which every endpoint is mounted, for example <c>/svc</c>.</summary>
+    [Description("Path prefix every endpoint is mounted under, e.g. /svc.")]
+    public string Root { get; set; } = "/";
+
+    /// <summary>The largest request body accepted, in bytes; larger ones are answered with HTTP 413.</summary>
+    [Description("Largest request body accepted, in bytes (larger gets HTTP 413 and error 1011).")]
+    public long MaxRequestBodySize { get; set; } = 1024 * 1024;
+
+    /// <summary>The deepest JSON nesting accepted in a request.</summary>
+    [Description("Deepest JSON nesting accepted in a request.")]
+    public int MaxJsonDepth { get; set; } = 64;
+
+    /// <summary>The most calls one batch may carry.</summary>
+    [Description("Most calls one batch may carry.")]
+    public int MaxBatchSize { get; set; } = 100;
+
+    /// <summary>
+    /// The <c>Access-Control-Allow-Origin</c> sent on the Toto endpoint; empty turns CORS headers off.
+    /// Toto's default was <c>*</c>.
+    /// </summary>
+    [Description("Access-Control-Allow-Origin of the Toto endpoint; empty turns CORS headers off.")]
+    public string CorsOrigin { get; set; } = "*";
+
+    /// <summary>How result properties are named on the wire.</summary>
+    [Description("Naming of result properties: SnakeCase, CamelCase or AsDeclared.")]
+    public ResultNaming ResultNaming { get; set; } = ResultNaming.SnakeCase;
+
+    /// <summary>How long a graceful shutdown waits for calls in flight, in seconds.</summary>
+    [Description("Seconds a graceful shutdown (SIGTERM) waits for calls in flight.")]
+    public int ShutdownTimeoutSeconds { get; set; } = 30;
+}

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Tessera.Dispatch;
+using Tessera.Hosting;
+using Tessera.Observability;
+using Tessera.Wires.Toto;
+
+namespace Tessera;
+
+/// <summary>Registers Tessera's services.</summary>
+public static class TesseraServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds Tessera. Options set in <paramref name="configure"/> are the lowest layer: the <c>Tessera</c>
+    /// configuration section (tessera.json, <c>TESSERA__*</c> variables, the command line) overrides them. Calling it
+    /// again returns the same builder.
+    /// </summary>
+    public static ITesseraBuilder AddTessera(this IServiceCollection services, Action<TesseraOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = services.FirstOrDefault(d => d.ServiceType == typeof(TesseraBuilder))?.ImplementationInstance
+            as TesseraBuilder;
+        if (builder is null)
+        {
+            builder = new TesseraBuilder(services);
+            services.AddSingleton(builder);
+            AddCoreServices(services, builder);
+        }
+
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        return builder;
+    }
+
+    private static void AddCoreServices(IServiceCollection services, TesseraBuilder builder)
+    {
+        // Configuration is applied after every code delegate, so files, variables and arguments win over code.
+        services.AddOptions<TesseraOptions>()
+            .PostConfigure<IServiceProvider>((options, provider) =>
+                provider.GetService<IConfiguration>()?.GetSection(TesseraOptions.SectionName).Bind(options))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TesseraOptions>, TesseraOptionsValidator>());
+        services.AddOptions<HostOptions>().Configure<IOptions<TesseraOptions>>((host, tessera) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(tessera.Value.ShutdownTimeoutSeconds));
+
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<TesseraTelemetry>();
+        services.TryAddSingleton<TesseraJson>();
+        services.TryAddSingleton(provider => new MethodRegistryBuilder(
+            builder.Methods,
+            provider.GetRequiredService<TesseraJson>(),
+            provider.GetService<IServiceProviderIsService>(),
+            [.. provider.GetServices<IMethodFilter>()]).Build());
+        services.TryAddSingleton<MethodDispatcher>();
+        services.TryAddSingleton<TotoCors>();
+        services.TryAddSingleton<TotoResponseWriter>();
+        services.TryAddSingleton<TotoEndpoint>();
+    }
+}

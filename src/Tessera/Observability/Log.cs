@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Tessera.Observability;
+
+/// <summary>Tessera's log messages, source-generated, with stable event ids.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Error, "Method {Method} failed; transaction {TransactionId}.")]
+    public static partial void MethodFailed(ILogger logger, string method, Guid transactionId, Exception exception);
+
+    [LoggerMessage(2, LogLevel.Debug, "Call to unknown method {Method}.")]
+    public static partial void UnknownMethod(ILogger logger, string method);
+
+    [LoggerMessage(3, LogLevel.Information, "Tessera serves {Count} methods under '{Root}'.")]
+    public static partial void Serving(ILogger logger, int count, string root);
+
+    [LoggerMessage(4, LogLevel.Debug, "Rejected a request with status {StatusCode}: {Reason}")]
+    public static partial void RejectedRequest(ILogger logger, int statusCode, string reason);
+
+    [LoggerMessage(5, LogLevel.Debug, "Call to {Method} was cancelled by the client; transaction {TransactionId}.")]
+    public static partial void CallCancelled(ILogger logger, string method, Guid transactionId);
+
+    [LoggerMessage(6, LogLevel.Error, "The Toto endpoint failed while handling {Path}.")]
+    public static partial void EndpointFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Error, "The result of {Method} could not be written as JSON; transaction {TransactionId}.")]
+    public static partial void ResultNotSerializable(ILogger logger, string method, Guid transactionId, Exception exception);
+}

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Tessera.Observability;
+
+/// <summary>
+/// Tessera's traces and metrics, both named <c>Tessera</c>: a span per call (and per batch entry), a call counter,
+/// an error counter and a duration histogram, tagged by method and transport.
+/// </summary>
+internal sealed class TesseraTelemetry
+{
+    public const string Name = "Tessera";
+
+    public static readonly ActivitySource ActivitySource = new(Name);
+
+    private readonly Counter<long> _calls;
+    private readonly Counter<long> _errors;
+    private readonly Histogram<double> _duration;
+
+    public TesseraTelemetry(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(Name);
+        _calls = meter.CreateCounter<long>("tessera.calls", "{call}", "Method calls answered, by method and transport.");
+        _errors = meter.CreateCounter<long>("tessera.errors", "{call}", "Method calls answered with an error, by code.");
+        _duration = meter.CreateHistogram<double>("tessera.call.duration", "s", "Time from binding to result of a call.");
+    }
+
+    /// <summary>Whether the duration histogram has listeners, so time is only read when someone wants it.</summary>
+    public bool MeasuresDuration => _duration.Enabled;
+
+    public void Record(string method, string transport, int? errorCode, TimeSpan? duration)
+    {
+        var tags = new TagList { { "tessera.method", method }, { "tessera.transport", transport } };
+        _calls.Add(1, tags);
+        if (duration is { } elapsed)
+        {
+            _duration.Record(elapsed.TotalSeconds, tags);
+        }
+
+        if (errorCode is { } code && _errors.Enabled)
+        {
+            tags.Add("tessera.error_code", code);
+            _errors.Add(1, tags);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Tessera.Dispatch;
+using Tessera.Errors;
+using Tessera.Observability;
+using Tessera.Wires.Http;
+
+namespace Tessera.Wires.Toto;
+
+/// <summary>
+/// Writes Toto answers: <c>{"result": ...}</c>, <c>{"error": {"code", "value"}}</c> and keyed batches, as ASCII-only
+/// JSON. A result that cannot be serialized becomes a 1000 error instead of a half-written body.
+/// </summary>
+internal sealed class TotoResponseWriter(TesseraJson json, MethodDispatcher dispatcher, ILogger<TotoResponseWriter> logger)
+{
+    public async Task WriteSingleAsync(HttpContext http, CallOutcome outcome, bool headOnly)
+    {
+        if (outcome.IsEmpty)
+        {
+            http.Response.StatusCode = StatusCodes.Status200OK;
+            http.Response.ContentLength = 0;
+            return;
+        }
+
+        using var buffer = new PooledBufferWriter();
+        WriteOutcome(buffer, outcome);
+        await SendAsync(http, StatusCodes.Status200OK, buffer, headOnly);
+    }
+
+    public async Task WriteErrorAsync(HttpContext http, int statusCode, MethodError error)
+    {
+        using var buffer = new PooledBufferWriter();
+        WriteOutcome(buffer, CallOutcome.Failed(error));
+        await SendAsync(http, statusCode, buffer, headOnly: HttpMethods.IsHead(http.Request.Method));
+    }
+
+    /// <summary>Serializes one batch entry now, while the services its result may depend on are still alive.</summary>
+    public byte[] SerializeEntry(CallOutcome outcome)
+    {
+        using var buffer = new PooledBufferWriter();
+        WriteOutcome(buffer, outcome);
+        return buffer.WrittenMemory.ToArray();
+    }
+
+    public async Task WriteBatchAsync(HttpContext http, IReadOnlyList<KeyValuePair<string, byte[]>> entries, bool headOnly)
+    {
+        using var buffer = new PooledBufferWriter(4096);
+        using (var writer = new Utf8JsonWriter(buffer, json.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("batch"u8);
+            foreach (var (key, entry) in entries)
+            {
+                writer.WritePropertyName(key);
+                writer.WriteRawValue(entry, skipInputValidation: true);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        await SendAsync(http, StatusCodes.Status200OK, buffer, headOnly);
+    }
+
+    private void WriteOutcome(PooledBufferWriter buffer, CallOutcome outcome)
+    {
+        try
+        {
+            using var writer = new Utf8JsonWriter(buffer, json.WriterOptions);
+            WriteOutcome(writer, outcome);
+        }
+        catch (Exception exception) when (exception is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            Log.ResultNotSerializable(logger, outcome.Method?.Name ?? "(none)", outcome.TransactionId, exception);
+            buffer.Clear();
+            using var writer = new Utf8JsonWriter(buffer, json.WriterOptions);
+            WriteOutcome(writer, outcome with { Error = dispatcher.ServerError(exception, outcome.TransactionId) });
+        }
+    }
+
+    private void WriteOutcome(Utf8JsonWriter writer, CallOutcome outcome)
+    {
+        writer.WriteStartObject();
+        if (outcome.Error is { } error)
+        {
+            writer.WriteStartObject("error"u8);
+            writer.WriteNumber("code"u8, error.Code);
+            writer.WritePropertyName("value"u8);
+            JsonSerializer.Serialize(writer, error.Value, error.Value?.GetType() ?? typeof(object), json.Results);
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WritePropertyName("result"u8);
+            if (outcome.Method?.ResultTypeInfo is { } resultType)
+            {
+                JsonSerializer.Serialize(writer, outcome.Result, resultType);
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static async Task SendAsync(HttpContext http, int statusCode, PooledBufferWriter buffer, bool headOnly)
+    {
+        var response = http.Response;
+        response.StatusCode = statusCode;
+        response.ContentType = "application/json";
+        response.ContentLength = buffer.WrittenCount;
+        if (!headOnly)
+        {
+            await response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
+        }
+    }
+}
