@@ -5,8 +5,8 @@ namespace Tessera;
 /// </summary>
 /// <remarks>
 /// Without an explicit name the method is called <c>class_name.method_name</c> in snake_case, with a trailing
-/// <c>Methods</c> or <c>Service</c> dropped from the class name: <c>UserProfile.GetAvatar</c> is
-/// <c>user_profile.get_avatar</c>.
+/// <c>Methods</c> or <c>Service</c> dropped from the class name and a trailing <c>Async</c> from the method name:
+/// <c>UserProfile.GetAvatarAsync</c> is <c>user_profile.get_avatar</c>.
 /// </remarks>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
 public sealed class MethodAttribute : Attribute

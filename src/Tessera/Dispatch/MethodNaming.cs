@@ -31,6 +31,12 @@ internal static class MethodNaming
             }
         }
 
+        // GetUserAsync is get_user on the wire, as ASP.NET Core MVC names actions.
+        if (methodName.Length > "Async".Length && methodName.EndsWith("Async", StringComparison.Ordinal))
+        {
+            methodName = methodName[..^"Async".Length];
+        }
+
         return ToSnakeCase(className) + "." + ToSnakeCase(methodName);
     }
 
@@ -95,7 +101,7 @@ internal static class MethodNaming
                 builder.Append(", ");
             }
 
-            builder.Append(parameters[i].ParameterType.Name).Append(' ').Append(parameters[i].Name);
+            builder.Append(TypeNames.Readable(parameters[i].ParameterType)).Append(' ').Append(parameters[i].Name);
         }
 
         return builder.Append(')').ToString();

@@ -28,6 +28,8 @@ internal sealed class ParameterDescriptorFactory(TesseraJson json, IServiceProvi
         var source = SourceOf(parameter, type);
         if (source != ParameterSource.Wire)
         {
+            // Only uploaded files can be absent; a non-nullable IFormFile is then a missing parameter.
+            var optional = source != ParameterSource.FormFile || AcceptsNull(parameter, type);
             return new ParameterDescriptor
             {
                 Position = position,
@@ -35,8 +37,8 @@ internal sealed class ParameterDescriptorFactory(TesseraJson json, IServiceProvi
                 Type = type,
                 ClrName = clrName,
                 WireName = MethodNaming.ToSnakeCase(clrName),
-                IsOptional = true,
-                AcceptsNull = true,
+                IsOptional = optional,
+                AcceptsNull = optional,
                 IsCollection = false,
             };
         }

@@ -1,0 +1,22 @@
+using Tessera.Testing;
+
+namespace Tessera.Tests.Support;
+
+/// <summary>Shorthands for starting test services.</summary>
+public static class Hosts
+{
+    public static Task<TesseraTestHost> StartAsync<T>(Action<TesseraTestHostOptions>? options = null) =>
+        TesseraTestHost.StartAsync(t => t.Methods.AddType<T>(), options);
+
+    public static Task<TesseraTestHost> StartAsync(Action<ITesseraBuilder> configure, Action<TesseraTestHostOptions>? options = null) =>
+        TesseraTestHost.StartAsync(configure, options);
+
+    public static Task<TesseraTestHost> StartProbeAsync(Action<TesseraTestHostOptions>? options = null) =>
+        TesseraTestHost.StartAsync(
+            t =>
+            {
+                t.Methods.AddType<Probe>();
+                t.Services.AddSingleton<Clock>();
+            },
+            options);
+}

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Tessera.Tests.Support;
+
+/// <summary>A sample service running as a real process on 127.0.0.1, as a user would start it.</summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ServiceProcess(Process process) => _process = process;
+
+    public int Port { get; private set; }
+
+    public int ProcessId => _process.Id;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Runs <c>dotnet {assembly}.dll args</c> from the test's output folder and returns when it listens.</summary>
+    public static async Task<ServiceProcess> StartAsync(string assembly, params string[] args)
+    {
+        var port = FreePort();
+        var service = Run(assembly, ["--port=" + port, .. args]);
+        service.Port = port;
+        await service._listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        return service;
+    }
+
+    /// <summary>Runs the service to completion (for --help and start-up failures).</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string assembly, params string[] args)
+    {
+        await using var service = Run(assembly, args);
+        await service._process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return (service._process.ExitCode, service.Output);
+    }
+
+    public HttpClient Client() => new() { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(15) };
+
+    /// <summary>Sends SIGTERM, as a process manager does, and waits for the exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
+        await kill.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        _process.Dispose();
+    }
+
+    private static ServiceProcess Run(string assembly, string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly + ".dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        var service = new ServiceProcess(new Process { StartInfo = start, EnableRaisingEvents = true });
+        service._process.OutputDataReceived += (_, e) => service.Append(e.Data);
+        service._process.ErrorDataReceived += (_, e) => service.Append(e.Data);
+        service._process.Exited += (_, _) => service._listening.TrySetException(
+            new InvalidOperationException($"{assembly} exited before listening:\n{service.Output}"));
+        service._process.Start();
+        service._process.BeginOutputReadLine();
+        service._process.BeginErrorReadLine();
+        return service;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (line.Contains("Now listening on:", StringComparison.Ordinal))
+        {
+            _listening.TrySetResult();
+        }
+    }
+}

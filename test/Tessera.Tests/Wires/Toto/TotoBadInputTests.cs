@@ -1,0 +1,154 @@
+using System.Net.Http.Headers;
+
+namespace Tessera.Tests.Wires.Toto;
+
+/// <summary>Bad input gets a clear error, and the server keeps serving, in process and over real Kestrel.</summary>
+public sealed class TotoBadInputTests
+{
+    private static Task<TesseraTestHost> Start(bool kestrel) => Hosts.StartAsync(
+        t => t.Methods.AddAssembly(typeof(HelloService.Greeting).Assembly),
+        o => o.UseKestrel = kestrel);
+
+    private static async Task AssertStillServing(TesseraTestHost host) =>
+        Assert.Equal("hello ada", (await host.Toto.CallAsync("greeting.hello", new { name = "ada" })).Result.GetString());
+
+    public static TheoryData<bool> Servers => [false, true];
+
+    [Theory]
+    [MemberData(nameof(Servers))]
+    public async Task MalformedJson_Answers400With1011(bool kestrel)
+    {
+        await using var host = await Start(kestrel);
+
+        var response = await host.Toto.PostJsonAsync("", """{"method": "greeting.hello", """);
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal(1011, response.ErrorCode);
+        Assert.StartsWith("The request body is not valid JSON", response.ErrorValue.GetString());
+        await AssertStillServing(host);
+    }
+
+    [Theory]
+    [InlineData("[1,2]", "an array")]
+    [InlineData("\"greeting.hello\"", "a string")]
+    [InlineData("42", "a number")]
+    [InlineData("null", "null")]
+    public async Task NonObjectBody_Answers400SayingWhatItGot(string body, string kind)
+    {
+        await using var host = await Start(kestrel: false);
+
+        var response = await host.Toto.PostJsonAsync("", body);
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal($"The request body must be a JSON object, not {kind}.", response.ErrorValue.GetString());
+        await AssertStillServing(host);
+    }
+
+    [Theory]
+    [MemberData(nameof(Servers))]
+    public async Task TenMegabyteBody_IsRejectedWith413(bool kestrel)
+    {
+        await using var host = await Start(kestrel);
+        var huge = """{"method":"greeting.hello","parameters":{"name":""" + "\"" + new string('x', 10 * 1024 * 1024) + "\"}}";
+
+        // Like curl with a large body, the client waits for 100-continue, so the server refuses before the upload.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent(huge, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true;
+
+        var response = await host.Toto.SendAsync(request);
+
+        Assert.Equal(413, response.StatusCode);
+        Assert.Equal(1011, response.ErrorCode);
+        Assert.Equal("The request body is larger than the limit of 1048576 bytes (option max_request_body_size).",
+            response.ErrorValue.GetString());
+        await AssertStillServing(host);
+    }
+
+    [Fact]
+    public async Task ChunkedBodyOverTheLimit_IsRejectedWith413()
+    {
+        await using var host = await Start(kestrel: true);
+        var content = new StreamContent(new MemoryStream(new byte[3 * 1024 * 1024]));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        var response = await host.Toto.SendAsync(request);
+
+        Assert.Equal(413, response.StatusCode);
+        await AssertStillServing(host);
+    }
+
+    [Fact]
+    public async Task BodyLimit_IsConfigurable()
+    {
+        await using var host = await Hosts.StartAsync(
+            t => t.Methods.AddAssembly(typeof(HelloService.Greeting).Assembly),
+            o => o.Configuration["Tessera:MaxRequestBodySize"] = "100");
+
+        var small = await host.Toto.CallAsync("greeting.hello", new { name = "ada" });
+        var large = await host.Toto.CallAsync("greeting.hello", new { name = new string('x', 200) });
+
+        Assert.Equal("hello ada", small.Result.GetString());
+        Assert.Equal(413, large.StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Servers))]
+    public async Task DeeplyNestedJson_Answers400(bool kestrel)
+    {
+        await using var host = await Start(kestrel);
+        var nested = """{"method":"greeting.hello","parameters":{"name":"a","deep":""" + new string('[', 5000) + new string(']', 5000) + "}}";
+
+        var response = await host.Toto.PostJsonAsync("", nested);
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Contains("maximum configured depth of 64", response.ErrorValue.GetString());
+        await AssertStillServing(host);
+    }
+
+    [Theory]
+    [MemberData(nameof(Servers))]
+    public async Task NonUtf8Bytes_Answer400(bool kestrel)
+    {
+        await using var host = await Start(kestrel);
+        var bytes = "{\"method\":\"greeting.hello\",\"parameters\":{\"name\":\"\u0000\"}}"u8.ToArray();
+        bytes[Array.IndexOf(bytes, (byte)0)] = 0xFF;
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        var response = await host.Toto.PostAsync("", content);
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal("The request body is not valid UTF-8.", response.ErrorValue.GetString());
+        await AssertStillServing(host);
+    }
+
+    [Theory]
+    [MemberData(nameof(Servers))]
+    public async Task UnknownContentType_Answers415(bool kestrel)
+    {
+        await using var host = await Start(kestrel);
+        var content = new StringContent("""{"method":"greeting.hello"}""");
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+
+        var response = await host.Toto.PostAsync("", content);
+
+        Assert.Equal(415, response.StatusCode);
+        Assert.Equal(1011, response.ErrorCode);
+        Assert.Contains("Content-Type 'text/csv' is not supported", response.ErrorValue.GetString());
+        await AssertStillServing(host);
+    }
+
+    [Fact]
+    public async Task ManyBadRequestsInParallel_LeaveTheServerServing()
+    {
+        await using var host = await Start(kestrel: true);
+        string[] bodies = ["{", "[]", "\"x\"", "{\"batch\":1}", "{\"method\":1}", "{\"method\":\"math.add\",\"parameters\":{\"a\":\"x\"}}"];
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => host.Toto.PostJsonAsync("", bodies[i % bodies.Length])));
+
+        Assert.All(responses, r => Assert.NotNull(r.ErrorCode));
+        await AssertStillServing(host);
+    }
+}
