@@ -39,4 +39,13 @@ public sealed class MethodContext
 
     /// <summary>Signalled when the client goes away or the server shuts down.</summary>
     public CancellationToken CancellationToken => HttpContext.RequestAborted;
+
+    /// <summary>
+    /// The caller's session, loaded before the call for methods that use sessions (<c>[Authenticated]</c>,
+    /// <c>[OptionallyAuthenticated]</c>, <c>[AnonymousSession]</c>, a <see cref="Tessera.Session"/> parameter); otherwise null.
+    /// </summary>
+    public Session? Session { get; internal set; }
+
+    /// <summary>The signed-in user's account, when <see cref="Session"/> belongs to a user.</summary>
+    public Account? Account { get; internal set; }
 }

@@ -43,6 +43,9 @@ internal sealed class MethodDescriptor
     public required string ActivityName { get; init; }
 
     public string? Description { get; init; }
+
+    /// <summary>What the caller must present: session, roles, policies, API token.</summary>
+    public Auth.AccessRequirement Access { get; init; } = Auth.AccessRequirement.None;
 }
 
 /// <summary>A compiled call of one method: no reflection when it runs.</summary>

@@ -17,7 +17,8 @@ internal sealed class MethodDispatcher(
     TesseraTelemetry telemetry,
     ILogger<MethodDispatcher> logger,
     IHostEnvironment environment,
-    TimeProvider time)
+    TimeProvider time,
+    ICallAuthorizer authorizer)
 {
     private readonly bool _includeDetails = environment.IsDevelopment();
 
@@ -51,8 +52,14 @@ internal sealed class MethodDispatcher(
         }
 
         var context = new MethodContext(method.Name, transport, http, services, transactionId);
-        var error = ArgumentBinder.Bind(method, parameters, context, out var arguments);
+        var error = method.Access.IsNone ? null : await authorizer.AuthorizeAsync(method, context);
         object? result = null;
+        object?[] arguments = [];
+        if (error is null)
+        {
+            error = ArgumentBinder.Bind(method, parameters, context, out arguments);
+        }
+
         if (error is null)
         {
             (result, error) = await InvokeAsync(method, context, arguments);

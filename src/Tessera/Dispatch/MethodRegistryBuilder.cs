@@ -15,7 +15,8 @@ internal sealed class MethodRegistryBuilder(
     MethodCollection collection,
     TesseraJson json,
     IServiceProviderIsService? services,
-    IReadOnlyList<IMethodFilter> filters)
+    IReadOnlyList<IMethodFilter> filters,
+    bool sessionsEnabled)
 {
     private readonly ParameterDescriptorFactory _parameters = new(json, services);
     private readonly Dictionary<string, MethodDescriptor> _methods = new(StringComparer.Ordinal);
@@ -135,7 +136,15 @@ internal sealed class MethodRegistryBuilder(
 
         try
         {
-            _methods.Add(name, Describe(name, method, handler, signature));
+            var descriptor = Describe(name, method, handler, signature);
+            if (descriptor.Access.Session != Auth.SessionUse.None && !sessionsEnabled)
+            {
+                throw new MethodDefinitionException(
+                    "it uses sessions or accounts, which are off; call AddAccounts() on the Tessera builder " +
+                    "(builder.Services.AddTessera().AddAccounts()).");
+            }
+
+            _methods.Add(name, descriptor);
         }
         catch (MethodDefinitionException exception)
         {
@@ -173,6 +182,9 @@ internal sealed class MethodRegistryBuilder(
             ResultTypeInfo = resultType is null ? null : ResultInfo(resultType),
             ActivityName = name,
             Description = method.GetCustomAttribute<DescriptionAttribute>()?.Description,
+            Access = Auth.AccessRequirement.For(
+                method,
+                injectsSession: parameters.Any(p => p.Source is ParameterSource.Session or ParameterSource.Account)),
         };
     }
 

@@ -38,4 +38,7 @@ public static class ErrorCodes
 
     /// <summary>The request is malformed: unreadable body, wrong shape, too large.</summary>
     public const int MalformedRequest = 1011;
+
+    /// <summary>The session was saved by another request since this one read it (Tessera's addition).</summary>
+    public const int SessionConflict = 1012;
 }

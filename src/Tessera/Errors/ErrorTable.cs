@@ -18,6 +18,19 @@ internal static class ErrorTable
 
     public static MethodError Malformed(string description) => new(ErrorCodes.MalformedRequest, description);
 
+    public static MethodError NotAuthorized() => new(ErrorCodes.NotAuthorized, "Not authorized");
+
+    /// <summary>A missing or wrong API token (gemstone's "Access denied"; JSON-RPC answers it as -32001).</summary>
+    public static MethodError AccessDenied() => new(ErrorCodes.NotAuthorized, "Access denied");
+
+    public static MethodError InvalidCredentials() => new(ErrorCodes.InvalidCredentials, "Invalid user ID or password");
+
+    public static MethodError UserIdTaken() => new(ErrorCodes.UserIdTaken, "User ID already in use.");
+
+    public static MethodError InvalidUserId() => new(ErrorCodes.InvalidUserId, "Invalid user ID.");
+
+    public static MethodError InvalidSignature() => new(ErrorCodes.InvalidRequestSignature, "Invalid HMAC");
+
     /// <summary>
     /// An exception from a method or filter. A <see cref="MethodException"/> is the method's own answer; anything else
     /// is a server error whose detail reaches the client only when <paramref name="includeDetails"/> is set

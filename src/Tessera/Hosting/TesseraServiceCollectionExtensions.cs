@@ -3,6 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Tessera.Auth;
+using Tessera.Auth.Sessions;
+using Tessera.Auth.Tokens;
 using Tessera.Dispatch;
 using Tessera.Hosting;
 using Tessera.Observability;
@@ -40,12 +43,10 @@ public static class TesseraServiceCollectionExtensions
 
     private static void AddCoreServices(IServiceCollection services, TesseraBuilder builder)
     {
-        // Configuration is applied after every code delegate, so files, variables and arguments win over code.
-        services.AddOptions<TesseraOptions>()
-            .PostConfigure<IServiceProvider>((options, provider) =>
-                provider.GetService<IConfiguration>()?.GetSection(TesseraOptions.SectionName).Bind(options))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TesseraOptions>, TesseraOptionsValidator>());
+        BindOptions<TesseraOptions, TesseraOptionsValidator>(services, TesseraOptions.SectionName);
+        BindOptions<StorageOptions, StorageOptionsValidator>(services, StorageOptions.SectionName);
+        BindOptions<SessionOptions, SessionOptionsValidator>(services, SessionOptions.SectionName);
+        BindOptions<SecurityOptions, SecurityOptionsValidator>(services, SecurityOptions.SectionName);
         services.AddOptions<HostOptions>().Configure<IOptions<TesseraOptions>>((host, tessera) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(tessera.Value.ShutdownTimeoutSeconds));
 
@@ -53,14 +54,29 @@ public static class TesseraServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TesseraTelemetry>();
         services.TryAddSingleton<TesseraJson>();
+        services.TryAddSingleton<IApiTokenValidator, HashedApiTokenValidator>();
+        services.TryAddSingleton<ICallAuthorizer, CallAuthorizer>();
         services.TryAddSingleton(provider => new MethodRegistryBuilder(
             builder.Methods,
             provider.GetRequiredService<TesseraJson>(),
             provider.GetService<IServiceProviderIsService>(),
-            [.. provider.GetServices<IMethodFilter>()]).Build());
+            [.. provider.GetServices<IMethodFilter>()],
+            sessionsEnabled: provider.GetService<SessionManager>() is not null).Build());
         services.TryAddSingleton<MethodDispatcher>();
         services.TryAddSingleton<TotoCors>();
         services.TryAddSingleton<TotoResponseWriter>();
         services.TryAddSingleton<TotoEndpoint>();
+    }
+
+    // Configuration is applied after every code delegate, so files, variables and arguments win over code.
+    private static void BindOptions<TOptions, TValidator>(IServiceCollection services, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>()
+            .PostConfigure<IServiceProvider>((options, provider) =>
+                provider.GetService<IConfiguration>()?.GetSection(section).Bind(options))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
     }
 }

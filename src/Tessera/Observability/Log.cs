@@ -25,4 +25,16 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Error, "The result of {Method} could not be written as JSON; transaction {TransactionId}.")]
     public static partial void ResultNotSerializable(ILogger logger, string method, Guid transactionId, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Debug, "Removed {Sessions} expired sessions and {Nonces} expired nonces.")]
+    public static partial void CleanedUp(ILogger logger, int sessions, int nonces);
+
+    [LoggerMessage(9, LogLevel.Warning, "Removing expired sessions failed; the next sweep will try again.")]
+    public static partial void CleanupFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Information, "User {UserId} signed in.")]
+    public static partial void SignedIn(ILogger logger, string userId);
+
+    [LoggerMessage(11, LogLevel.Information, "A sign-in for {UserId} failed.")]
+    public static partial void SignInFailed(ILogger logger, string userId);
 }

@@ -273,9 +273,18 @@ public sealed class MethodRegistryTests
     }
 
     [Fact]
+    public async Task Start_SessionMethodsWithoutAccounts_FailNamingAddAccounts()
+    {
+        var message = await StartupFailure(t => t.Methods.AddAssembly(typeof(HelloService.Greeting).Assembly));
+
+        Assert.Contains("'counter.increment'", message);
+        Assert.Contains("call AddAccounts()", message);
+    }
+
+    [Fact]
     public async Task Start_AssemblyScan_FindsAttributedMethods()
     {
-        await using var host = await TesseraTestHost.StartAsync(t => t.Methods.AddAssembly(typeof(HelloService.Greeting).Assembly));
+        await using var host = await Hosts.StartHelloServiceAsync();
 
         Assert.Equal("hello ada", (await host.Toto.CallAsync("greeting.hello", new { name = "ada" })).Result.GetString());
         Assert.Equal(3, (await host.Toto.CallAsync("math.add", new { a = 1, b = 2 })).Result.GetInt32());

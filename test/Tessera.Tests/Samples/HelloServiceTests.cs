@@ -6,7 +6,7 @@ namespace Tessera.Tests.Samples;
 public sealed class HelloServiceTests
 {
     private static Task<TesseraTestHost> Start(bool kestrel) =>
-        TesseraTestHost.StartAsync(t => t.Methods.AddAssembly(typeof(HelloService.Greeting).Assembly), o => o.UseKestrel = kestrel);
+        Hosts.StartHelloServiceAsync(o => o.UseKestrel = kestrel);
 
     public static TheoryData<bool> Servers => [false, true];
 
@@ -48,7 +48,7 @@ public sealed class HelloServiceProcessTests
     [Fact]
     public async Task Process_ServesEveryCallStyleOnTheGivenPort()
     {
-        await using var service = await ServiceProcess.StartAsync("HelloService");
+        await using var service = await ServiceProcess.StartAsync("HelloService", "--database=memory");
         using var client = service.Client();
 
         var envelope = await client.PostAsync("/", JsonContent.Create(new { method = "greeting.hello", parameters = new { name = "ada" } }));
@@ -64,7 +64,7 @@ public sealed class HelloServiceProcessTests
     [Fact]
     public async Task Process_Sigterm_ShutsDownGracefullyWithExitCode0()
     {
-        await using var service = await ServiceProcess.StartAsync("HelloService");
+        await using var service = await ServiceProcess.StartAsync("HelloService", "--database=memory");
         using var client = service.Client();
         await client.GetStringAsync("/greeting/hello?name=x");
 

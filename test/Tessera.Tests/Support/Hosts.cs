@@ -11,6 +11,16 @@ public static class Hosts
     public static Task<TesseraTestHost> StartAsync(Action<ITesseraBuilder> configure, Action<TesseraTestHostOptions>? options = null) =>
         TesseraTestHost.StartAsync(configure, options);
 
+    /// <summary>HelloService's methods with accounts on a memory store, as the sample runs them.</summary>
+    public static Task<TesseraTestHost> StartHelloServiceAsync(Action<TesseraTestHostOptions>? options = null) =>
+        TesseraTestHost.StartAsync(
+            t => t.AddAccounts().Methods.AddAssembly(typeof(HelloService.Greeting).Assembly),
+            o =>
+            {
+                o.Configuration["Tessera:Storage:Database"] = "Memory";
+                options?.Invoke(o);
+            });
+
     public static Task<TesseraTestHost> StartProbeAsync(Action<TesseraTestHostOptions>? options = null) =>
         TesseraTestHost.StartAsync(
             t =>

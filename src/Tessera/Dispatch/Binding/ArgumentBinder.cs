@@ -59,6 +59,7 @@ internal static class ArgumentBinder
         }
 
         List<string>? missing = null;
+        var unauthorized = false;
         foreach (var parameter in all)
         {
             switch (parameter.Source)
@@ -95,7 +96,23 @@ internal static class ArgumentBinder
 
                     arguments[parameter.Position] = file;
                     break;
+                case ParameterSource.Session:
+                    arguments[parameter.Position] = context.Session;
+                    unauthorized |= context.Session is null && !parameter.AcceptsNull;
+                    break;
+                case ParameterSource.Account:
+                    arguments[parameter.Position] = context.Account;
+                    unauthorized |= context.Account is null && !parameter.AcceptsNull;
+                    break;
+                case ParameterSource.AllParameters:
+                    arguments[parameter.Position] = values.ValueKind == JsonValueKind.Undefined ? default(JsonElement) : values.Clone();
+                    break;
             }
+        }
+
+        if (unauthorized)
+        {
+            return ErrorTable.NotAuthorized();
         }
 
         if (missing is not null)

@@ -28,8 +28,9 @@ internal sealed class ParameterDescriptorFactory(TesseraJson json, IServiceProvi
         var source = SourceOf(parameter, type);
         if (source != ParameterSource.Wire)
         {
-            // Only uploaded files can be absent; a non-nullable IFormFile is then a missing parameter.
-            var optional = source != ParameterSource.FormFile || AcceptsNull(parameter, type);
+            // Files, sessions and accounts can be absent; a non-nullable one is then missing (or unauthorized).
+            var optional = source is not (ParameterSource.FormFile or ParameterSource.Session or ParameterSource.Account)
+                || AcceptsNull(parameter, type);
             return new ParameterDescriptor
             {
                 Position = position,
@@ -82,6 +83,23 @@ internal sealed class ParameterDescriptorFactory(TesseraJson json, IServiceProvi
         if (type == typeof(IFormFile))
         {
             return ParameterSource.FormFile;
+        }
+
+        if (type == typeof(Session))
+        {
+            return ParameterSource.Session;
+        }
+
+        if (type == typeof(Account))
+        {
+            return ParameterSource.Account;
+        }
+
+        if (parameter.IsDefined(typeof(AllParametersAttribute), inherit: true))
+        {
+            return type == typeof(System.Text.Json.JsonElement)
+                ? ParameterSource.AllParameters
+                : throw new MethodDefinitionException($"[AllParameters] parameter '{parameter.Name}' must be a JsonElement.");
         }
 
         var fromServices = parameter.GetCustomAttributes(inherit: true).OfType<IFromServiceMetadata>().Any();

@@ -20,4 +20,13 @@ internal enum ParameterSource
 
     /// <summary>An uploaded file of a multipart request, by name.</summary>
     FormFile,
+
+    /// <summary>The caller's <see cref="Tessera.Session"/>.</summary>
+    Session,
+
+    /// <summary>The signed-in caller's <see cref="Tessera.Account"/>.</summary>
+    Account,
+
+    /// <summary>Every parameter of the call as one JSON object (<see cref="AllParametersAttribute"/>).</summary>
+    AllParameters,
 }

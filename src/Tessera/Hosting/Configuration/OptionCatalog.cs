@@ -48,7 +48,13 @@ internal sealed class OptionCatalog
     }
 
     /// <summary>The options Tessera's core knows; feature packages add their classes here.</summary>
-    public static OptionCatalog Default { get; } = new([(typeof(TesseraOptions), TesseraOptions.SectionName)]);
+    public static OptionCatalog Default { get; } = new(
+    [
+        (typeof(TesseraOptions), TesseraOptions.SectionName),
+        (typeof(StorageOptions), StorageOptions.SectionName),
+        (typeof(SessionOptions), SessionOptions.SectionName),
+        (typeof(SecurityOptions), SecurityOptions.SectionName),
+    ]);
 
     public IReadOnlyList<OptionDescriptor> Options { get; }
 

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tessera.Auth.Sessions;
+using Tessera.Auth.Signing;
 using Tessera.Dispatch;
 using Tessera.Dispatch.Binding;
 using Tessera.Errors;
@@ -24,9 +26,13 @@ internal sealed class TotoEndpoint(
     TesseraJson json,
     IOptions<TesseraOptions> options,
     IServiceScopeFactory scopes,
-    ILogger<TotoEndpoint> logger)
+    ILogger<TotoEndpoint> logger,
+    IServiceProvider services)
 {
     private readonly TesseraOptions _options = options.Value;
+
+    // Signature checks need the body exactly as sent; without signing, nothing keeps it.
+    private readonly bool _keepsRawBody = services.GetService<RequestSignatures>()?.Mode is { } mode && mode != HmacMode.Off;
 
     public async Task HandleAsync(HttpContext http)
     {
@@ -114,6 +120,13 @@ internal sealed class TotoEndpoint(
             return;
         }
 
+        using var raw = _keepsRawBody ? await KeepRawBodyAsync(http) : null;
+        if (raw is { TooLarge: true })
+        {
+            await RejectAsync(http, StatusCodes.Status413PayloadTooLarge, TooLargeMessage());
+            return;
+        }
+
         IFormCollection form;
         try
         {
@@ -140,6 +153,11 @@ internal sealed class TotoEndpoint(
         {
             await RejectAsync(http, StatusCodes.Status413PayloadTooLarge, TooLargeMessage());
             return;
+        }
+
+        if (_keepsRawBody)
+        {
+            RequestSessionFeature.Of(http).RawBody = body.Memory;
         }
 
         if (body.Length == 0)
@@ -253,6 +271,19 @@ internal sealed class TotoEndpoint(
         var outcome = await dispatcher.DispatchAsync(
             call.MethodName, new CallParameters(call.Parameters), http, scope.ServiceProvider, Transports.Toto);
         return writer.SerializeEntry(outcome);
+    }
+
+    /// <summary>Reads a form body whole for signature checks, then replays it to the form reader.</summary>
+    private async Task<RequestBody> KeepRawBodyAsync(HttpContext http)
+    {
+        var body = await RequestBody.ReadAsync(http.Request, _options.MaxRequestBodySize, http.RequestAborted);
+        if (!body.TooLarge)
+        {
+            RequestSessionFeature.Of(http).RawBody = body.Memory;
+            http.Request.Body = new MemoryStream(body.Memory.ToArray(), writable: false);
+        }
+
+        return body;
     }
 
     private Task RejectAsync(HttpContext http, int statusCode, string reason)

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Tessera.Auth.Sessions;
+using Tessera.Auth.Signing;
 using Tessera.Dispatch;
 using Tessera.Errors;
 using Tessera.Observability;
@@ -12,11 +15,18 @@ namespace Tessera.Wires.Toto;
 /// Writes Toto answers: <c>{"result": ...}</c>, <c>{"error": {"code", "value"}}</c> and keyed batches, as ASCII-only
 /// JSON. A result that cannot be serialized becomes a 1000 error instead of a half-written body.
 /// </summary>
-internal sealed class TotoResponseWriter(TesseraJson json, MethodDispatcher dispatcher, ILogger<TotoResponseWriter> logger)
+internal sealed class TotoResponseWriter(
+    TesseraJson json,
+    MethodDispatcher dispatcher,
+    ILogger<TotoResponseWriter> logger,
+    IServiceProvider services)
 {
+    private readonly RequestSignatures? _signatures = services.GetService<RequestSignatures>();
+
     public async Task WriteSingleAsync(HttpContext http, CallOutcome outcome, bool headOnly)
     {
-        if (outcome.IsEmpty)
+        var session = RequestSessionFeature.CurrentOf(http);
+        if (outcome.IsEmpty && session is null)
         {
             http.Response.StatusCode = StatusCodes.Status200OK;
             http.Response.ContentLength = 0;
@@ -24,14 +34,14 @@ internal sealed class TotoResponseWriter(TesseraJson json, MethodDispatcher disp
         }
 
         using var buffer = new PooledBufferWriter();
-        WriteOutcome(buffer, outcome);
+        WriteOutcome(buffer, outcome, session);
         await SendAsync(http, StatusCodes.Status200OK, buffer, headOnly);
     }
 
     public async Task WriteErrorAsync(HttpContext http, int statusCode, MethodError error)
     {
         using var buffer = new PooledBufferWriter();
-        WriteOutcome(buffer, CallOutcome.Failed(error));
+        WriteOutcome(buffer, CallOutcome.Failed(error), RequestSessionFeature.CurrentOf(http));
         await SendAsync(http, statusCode, buffer, headOnly: HttpMethods.IsHead(http.Request.Method));
     }
 
@@ -39,7 +49,7 @@ internal sealed class TotoResponseWriter(TesseraJson json, MethodDispatcher disp
     public byte[] SerializeEntry(CallOutcome outcome)
     {
         using var buffer = new PooledBufferWriter();
-        WriteOutcome(buffer, outcome);
+        WriteOutcome(buffer, outcome, session: null);
         return buffer.WrittenMemory.ToArray();
     }
 
@@ -57,29 +67,30 @@ internal sealed class TotoResponseWriter(TesseraJson json, MethodDispatcher disp
             }
 
             writer.WriteEndObject();
+            WriteSession(writer, RequestSessionFeature.CurrentOf(http));
             writer.WriteEndObject();
         }
 
         await SendAsync(http, StatusCodes.Status200OK, buffer, headOnly);
     }
 
-    private void WriteOutcome(PooledBufferWriter buffer, CallOutcome outcome)
+    private void WriteOutcome(PooledBufferWriter buffer, CallOutcome outcome, Session? session)
     {
         try
         {
             using var writer = new Utf8JsonWriter(buffer, json.WriterOptions);
-            WriteOutcome(writer, outcome);
+            WriteOutcome(writer, outcome, session);
         }
         catch (Exception exception) when (exception is JsonException or NotSupportedException or InvalidOperationException)
         {
             Log.ResultNotSerializable(logger, outcome.Method?.Name ?? "(none)", outcome.TransactionId, exception);
             buffer.Clear();
             using var writer = new Utf8JsonWriter(buffer, json.WriterOptions);
-            WriteOutcome(writer, outcome with { Error = dispatcher.ServerError(exception, outcome.TransactionId) });
+            WriteOutcome(writer, outcome with { Error = dispatcher.ServerError(exception, outcome.TransactionId) }, session);
         }
     }
 
-    private void WriteOutcome(Utf8JsonWriter writer, CallOutcome outcome)
+    private void WriteOutcome(Utf8JsonWriter writer, CallOutcome outcome, Session? session)
     {
         writer.WriteStartObject();
         if (outcome.Error is { } error)
@@ -90,7 +101,7 @@ internal sealed class TotoResponseWriter(TesseraJson json, MethodDispatcher disp
             JsonSerializer.Serialize(writer, error.Value, error.Value?.GetType() ?? typeof(object), json.Results);
             writer.WriteEndObject();
         }
-        else
+        else if (!outcome.IsEmpty || session is null)
         {
             writer.WritePropertyName("result"u8);
             if (outcome.Method?.ResultTypeInfo is { } resultType)
@@ -103,12 +114,42 @@ internal sealed class TotoResponseWriter(TesseraJson json, MethodDispatcher disp
             }
         }
 
+        WriteSession(writer, session);
         writer.WriteEndObject();
     }
 
-    private static async Task SendAsync(HttpContext http, int statusCode, PooledBufferWriter buffer, bool headOnly)
+    /// <summary>The <c>session</c> block Toto clients read on every answer whose request loaded or created a session.</summary>
+    private static void WriteSession(Utf8JsonWriter writer, Session? session)
+    {
+        if (session is null)
+        {
+            return;
+        }
+
+        writer.WriteStartObject("session"u8);
+        writer.WriteString("session_id"u8, session.Id);
+        writer.WriteNumber("expires"u8, session.ExpiresAt.ToUnixTimeMilliseconds() / 1000.0);
+        if (session.UserId is { } userId)
+        {
+            writer.WriteString("user_id"u8, userId);
+        }
+        else
+        {
+            writer.WriteNull("user_id"u8);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private async Task SendAsync(HttpContext http, int statusCode, PooledBufferWriter buffer, bool headOnly)
     {
         var response = http.Response;
+        if (_signatures is not null && http.Features.Get<RequestSessionFeature>() is { } feature
+            && _signatures.SignResponse(feature.Current, feature, buffer.WrittenMemory.Span) is { } signature)
+        {
+            response.Headers[RequestSignatures.SignatureHeader] = signature;
+        }
+
         response.StatusCode = statusCode;
         response.ContentType = "application/json";
         response.ContentLength = buffer.WrittenCount;

@@ -5,9 +5,7 @@ namespace Tessera.Tests.Wires.Toto;
 /// <summary>Bad input gets a clear error, and the server keeps serving, in process and over real Kestrel.</summary>
 public sealed class TotoBadInputTests
 {
-    private static Task<TesseraTestHost> Start(bool kestrel) => Hosts.StartAsync(
-        t => t.Methods.AddAssembly(typeof(HelloService.Greeting).Assembly),
-        o => o.UseKestrel = kestrel);
+    private static Task<TesseraTestHost> Start(bool kestrel) => Hosts.StartHelloServiceAsync(o => o.UseKestrel = kestrel);
 
     private static async Task AssertStillServing(TesseraTestHost host) =>
         Assert.Equal("hello ada", (await host.Toto.CallAsync("greeting.hello", new { name = "ada" })).Result.GetString());
@@ -82,9 +80,7 @@ public sealed class TotoBadInputTests
     [Fact]
     public async Task BodyLimit_IsConfigurable()
     {
-        await using var host = await Hosts.StartAsync(
-            t => t.Methods.AddAssembly(typeof(HelloService.Greeting).Assembly),
-            o => o.Configuration["Tessera:MaxRequestBodySize"] = "100");
+        await using var host = await Hosts.StartHelloServiceAsync(o => o.Configuration["Tessera:MaxRequestBodySize"] = "100");
 
         var small = await host.Toto.CallAsync("greeting.hello", new { name = "ada" });
         var large = await host.Toto.CallAsync("greeting.hello", new { name = new string('x', 200) });

@@ -5,12 +5,12 @@ public sealed class TotoBatchTests : IAsyncLifetime
     private TesseraTestHost _host = null!;
 
     public async Task InitializeAsync() => _host = await Hosts.StartAsync(
-        t =>
+        t => t.AddAccounts().Methods.AddAssembly(typeof(HelloService.Greeting).Assembly).AddType<Shapes>(),
+        o =>
         {
-            t.Methods.AddAssembly(typeof(HelloService.Greeting).Assembly);
-            t.Methods.AddType<Shapes>();
-        },
-        o => o.Configuration["Tessera:MaxBatchSize"] = "5");
+            o.Configuration["Tessera:MaxBatchSize"] = "5";
+            o.Configuration["Tessera:Storage:Database"] = "Memory";
+        });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 

@@ -4,7 +4,7 @@ public sealed class TotoEnvelopeTests : IAsyncLifetime
 {
     private TesseraTestHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await Hosts.StartAsync(t => t.Methods.AddAssembly(typeof(HelloService.Greeting).Assembly));
+    public async Task InitializeAsync() => _host = await Hosts.StartHelloServiceAsync();
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 

@@ -5,9 +5,7 @@ public sealed class TotoRootTests
     [Fact]
     public async Task Root_MountsEveryCallStyleUnderThePrefix()
     {
-        await using var host = await Hosts.StartAsync(
-            t => t.Methods.AddAssembly(typeof(HelloService.Greeting).Assembly),
-            o => o.Configuration["Tessera:Root"] = "/svc");
+        await using var host = await Hosts.StartHelloServiceAsync(o => o.Configuration["Tessera:Root"] = "/svc");
         host.Toto.Root = "/svc";
 
         Assert.Equal("hello ada", (await host.Toto.CallAsync("greeting.hello", new { name = "ada" })).Result.GetString());

@@ -1,0 +1,129 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
+using Tessera.Auth.Sessions;
+using Tessera.Errors;
+using Tessera.Observability;
+
+namespace Tessera.Auth.Accounts;
+
+/// <summary>The built-in <c>account.*</c> methods of PROTOCOL.md section 1, enabled by <c>AddAccounts()</c>.</summary>
+internal sealed class AccountMethods(AccountService accounts, SessionManager sessions, ILogger<AccountMethods> logger)
+{
+    // Members of a create or update call that are not account fields.
+    private static readonly HashSet<string> NotFields =
+        new(["user_id", "userId", "password", "new_password", "newPassword", "method", "parameters"], StringComparer.Ordinal);
+
+    [Method("account.create")]
+    public async Task<LoginResult> CreateAsync(string userId, string password, [AllParameters] JsonElement parameters, MethodContext context)
+    {
+        var account = await accounts.CreateAsync(userId, password, FieldsOf(parameters), context.CancellationToken);
+        return await SignInAsync(account, context);
+    }
+
+    [Method("account.login")]
+    public async Task<LoginResult> LoginAsync(string userId, string password, MethodContext context)
+    {
+        var account = await accounts.VerifyAsync(userId, password, context.CancellationToken);
+        if (account is null)
+        {
+            Log.SignInFailed(logger, userId);
+            var error = ErrorTable.InvalidCredentials();
+            throw new MethodException(error.Code, error.Value);
+        }
+
+        return await SignInAsync(account, context);
+    }
+
+    [Method("account.logout")]
+    [OptionallyAuthenticated]
+    public async Task<LogoutResult> LogoutAsync(MethodContext context)
+    {
+        if (context.Session is not { } session)
+        {
+            throw new MethodException(ErrorCodes.NotAuthorized, "Not authorized");
+        }
+
+        await sessions.EndAsync(context.HttpContext, session, context.CancellationToken);
+        return new LogoutResult(Authenticated: false);
+    }
+
+    [Method("account.update")]
+    [Authenticated]
+    public async Task<Dictionary<string, object?>> UpdateAsync(
+        string password,
+        [AllParameters] JsonElement parameters,
+        MethodContext context,
+        string? newPassword = null)
+    {
+        var ct = context.CancellationToken;
+        if (await accounts.VerifyAsync(context.Account!.UserId, password, ct) is not { } account)
+        {
+            var error = ErrorTable.InvalidCredentials();
+            throw new MethodException(error.Code, error.Value);
+        }
+
+        var fields = FieldsOf(parameters);
+        await accounts.UpdateAsync(account, newPassword, fields, ct);
+        var updated = fields.Select(f => f.Key).Order(StringComparer.Ordinal).ToList();
+        var answer = new Dictionary<string, object?> { ["updated_fields"] = updated };
+        if (newPassword is null)
+        {
+            return answer;
+        }
+
+        // A new password ends every session of the user, this one included, and signs this client in afresh.
+        updated.Add("password");
+        await accounts.EndAllSessionsAsync(account.UserId, ct);
+        var login = await SignInAsync(account, context);
+        answer["session_id"] = login.SessionId;
+        answer["expires"] = login.Expires;
+        answer["user_id"] = login.UserId;
+        if (login.Key is not null)
+        {
+            answer["key"] = login.Key;
+        }
+
+        return answer;
+    }
+
+    private async Task<LoginResult> SignInAsync(Account account, MethodContext context)
+    {
+        // A new session on every sign-in: the session the client came with (if any) ends, never gains a user.
+        var presented = await sessions.LoadAsync(context.HttpContext, context.CancellationToken);
+        if (presented.Session is { } previous)
+        {
+            await sessions.EndAsync(context.HttpContext, previous, context.CancellationToken);
+        }
+
+        var session = await sessions.CreateAsync(context.HttpContext, account.UserId, context.CancellationToken);
+        Log.SignedIn(logger, account.UserId);
+        return new LoginResult(session.Id, session.ExpiresAt.ToUnixTimeMilliseconds() / 1000.0, account.UserId, session.Record.SigningKey);
+    }
+
+    private static JsonObject FieldsOf(JsonElement parameters)
+    {
+        var fields = new JsonObject();
+        if (parameters.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in parameters.EnumerateObject())
+            {
+                if (!NotFields.Contains(property.Name))
+                {
+                    fields[property.Name] = JsonNode.Parse(property.Value.GetRawText());
+                }
+            }
+        }
+
+        return fields;
+    }
+}
+
+internal sealed record LoginResult(
+    string SessionId,
+    double Expires,
+    string UserId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Key);
+
+internal sealed record LogoutResult(bool Authenticated);

@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace Tessera.Auth.Accounts;
+
+/// <summary>The outcome of checking a password against a stored hash.</summary>
+internal readonly record struct PasswordCheck(bool Valid, bool NeedsRehash);
+
+/// <summary>
+/// PBKDF2-HMAC-SHA512 password hashes in a versioned string, <c>$pbkdf2-sha512$&lt;iterations&gt;$&lt;salt&gt;$&lt;hash&gt;</c>,
+/// so the cost can rise later: a hash with fewer iterations than configured, or an imported Toto <c>$p5k2$</c> hash,
+/// verifies and is marked for rehashing. At most <c>max_concurrent_hashes</c> run at once.
+/// </summary>
+internal sealed class PasswordHasher : IDisposable
+{
+    private const string Prefix = "$pbkdf2-sha512$";
+    private const int SaltBytes = 16;
+    private const int HashBytes = 64;
+
+    private readonly int _iterations;
+    private readonly SemaphoreSlim _gate;
+    private readonly Lazy<string> _decoy;
+
+    public PasswordHasher(IOptions<SecurityOptions> options)
+    {
+        _iterations = options.Value.PasswordIterations;
+        _gate = new SemaphoreSlim(options.Value.MaxConcurrentHashes);
+        // Checked against when a user id is unknown, so a miss costs what a wrong password costs.
+        _decoy = new Lazy<string>(() => Hash("decoy password " + Guid.NewGuid()));
+    }
+
+    public async Task<string> HashAsync(string password, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return Hash(password);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Checks <paramref name="password"/> against <paramref name="stored"/>, or against a decoy when null.</summary>
+    public async Task<PasswordCheck> VerifyAsync(string password, string? stored, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var check = Verify(password, stored ?? _decoy.Value);
+            return stored is null ? default : check;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private string Hash(string password)
+    {
+        var salt = RandomNumberGenerator.GetBytes(SaltBytes);
+        var hash = Rfc2898DeriveBytes.Pbkdf2(password, salt, _iterations, HashAlgorithmName.SHA512, HashBytes);
+        return $"{Prefix}{_iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
+    }
+
+    private PasswordCheck Verify(string password, string stored)
+    {
+        if (stored.StartsWith(TotoPasswordHash.Prefix, StringComparison.Ordinal))
+        {
+            return new PasswordCheck(TotoPasswordHash.Verify(password, stored), NeedsRehash: true);
+        }
+
+        var parts = stored.Split('$');
+        // "", "pbkdf2-sha512", iterations, salt, hash
+        if (parts.Length != 5 || !stored.StartsWith(Prefix, StringComparison.Ordinal)
+            || !int.TryParse(parts[2], out var iterations) || iterations < 1)
+        {
+            return default;
+        }
+
+        byte[] salt, expected;
+        try
+        {
+            salt = Convert.FromBase64String(parts[3]);
+            expected = Convert.FromBase64String(parts[4]);
+        }
+        catch (FormatException)
+        {
+            return default;
+        }
+
+        var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA512, expected.Length);
+        return new PasswordCheck(CryptographicOperations.FixedTimeEquals(actual, expected), iterations < _iterations);
+    }
+}

@@ -1,0 +1,118 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Auth.Sessions;
+using Tessera.Dispatch;
+using Tessera.Errors;
+
+namespace Tessera.Auth;
+
+/// <summary>
+/// Applies a method's <see cref="AccessRequirement"/> to a call, identically on every wire and for each batch entry:
+/// API token, session (loading it, checking its signature, creating an anonymous one), account, roles and ASP.NET Core
+/// authorization policies.
+/// </summary>
+internal sealed class CallAuthorizer(IServiceProvider services) : ICallAuthorizer
+{
+    public const string ApiTokenHeader = "X-Api-Token";
+    public const string ApiTokenCookie = "AuthToken";
+
+    private readonly SessionManager? _sessions = services.GetService<SessionManager>();
+    private readonly AccountService? _accounts = services.GetService<AccountService>();
+    private readonly IApiTokenValidator _tokens = services.GetRequiredService<IApiTokenValidator>();
+
+    public async ValueTask<MethodError?> AuthorizeAsync(MethodDescriptor method, MethodContext context)
+    {
+        var access = method.Access;
+        if (access.ApiToken && !await HasValidTokenAsync(context))
+        {
+            return ErrorTable.AccessDenied();
+        }
+
+        if (access.Session == SessionUse.None || _sessions is null || _accounts is null)
+        {
+            return null;
+        }
+
+        var http = context.HttpContext;
+        var load = await _sessions.LoadAsync(http, context.CancellationToken);
+        if (load.Error is { } refused)
+        {
+            return refused;
+        }
+
+        var session = load.Session;
+        if (session is null && access.Session == SessionUse.Anonymous)
+        {
+            session = await _sessions.CreateAsync(http, userId: null, context.CancellationToken);
+        }
+
+        context.Session = session;
+        if (session?.UserId is { } userId)
+        {
+            context.Account = await _accounts.FindAsync(userId, context.CancellationToken);
+            if (context.Account is null)
+            {
+                // The account was deleted: its sessions die with it.
+                await _sessions.EndAsync(http, session, context.CancellationToken);
+                context.Session = null;
+            }
+        }
+
+        if (access.Session == SessionUse.User && context.Account is null)
+        {
+            return ErrorTable.NotAuthorized();
+        }
+
+        return await HasRolesAndPoliciesAsync(access, context) ? null : ErrorTable.NotAuthorized();
+    }
+
+    private async ValueTask<bool> HasValidTokenAsync(MethodContext context)
+    {
+        var request = context.HttpContext.Request;
+        var token = request.Headers[ApiTokenHeader].ToString();
+        if (token.Length == 0)
+        {
+            token = request.Cookies[ApiTokenCookie] ?? string.Empty;
+        }
+
+        return token.Length > 0 && await _tokens.ValidateAsync(token, context);
+    }
+
+    private static async ValueTask<bool> HasRolesAndPoliciesAsync(AccessRequirement access, MethodContext context)
+    {
+        var account = context.Account;
+        foreach (var anyOf in access.RoleSets)
+        {
+            if (account is null || !anyOf.Any(account.IsInRole))
+            {
+                return false;
+            }
+        }
+
+        if (access.Policies.Count == 0 || account is null)
+        {
+            return access.Policies.Count == 0;
+        }
+
+        var authorization = context.Services.GetRequiredService<IAuthorizationService>();
+        var principal = PrincipalOf(account);
+        context.HttpContext.User = principal;
+        foreach (var policy in access.Policies)
+        {
+            if (!(await authorization.AuthorizeAsync(principal, context, policy)).Succeeded)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static ClaimsPrincipal PrincipalOf(Account account)
+    {
+        var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, account.UserId), new(ClaimTypes.Name, account.UserId) };
+        claims.AddRange(account.Roles.Select(role => new Claim(ClaimTypes.Role, role)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType: "Tessera"));
+    }
+}

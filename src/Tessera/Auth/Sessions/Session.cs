@@ -1,0 +1,100 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Tessera.Auth.Sessions;
+using Tessera.Stores;
+
+namespace Tessera;
+
+/// <summary>
+/// A client's session: who it belongs to and a small typed key-value state that persists between calls.
+/// Writes are optimistic: <see cref="SaveAsync"/> refuses to overwrite a change another request made since this one
+/// read the session, and <see cref="UpdateAsync"/> re-reads and retries until its change lands.
+/// </summary>
+public sealed class Session
+{
+    private const int MaxUpdateAttempts = 100;
+
+    private readonly SessionManager _manager;
+    private SessionRecord _record;
+    private JsonObject? _state;
+
+    internal Session(string id, SessionRecord record, SessionManager manager)
+    {
+        Id = id;
+        _record = record;
+        _manager = manager;
+    }
+
+    /// <summary>The id the client holds; it is never stored.</summary>
+    public string Id { get; }
+
+    /// <summary>The signed-in user, or null for an anonymous session.</summary>
+    public string? UserId => _record.UserId;
+
+    /// <summary>Whether a user is signed in.</summary>
+    public bool IsAuthenticated => _record.UserId is not null;
+
+    /// <summary>When the session expires unless renewed.</summary>
+    public DateTimeOffset ExpiresAt => _record.ExpiresAt;
+
+    /// <summary>The names of the values in the session's state.</summary>
+    public IEnumerable<string> Keys => State.Select(pair => pair.Key);
+
+    internal SessionRecord Record
+    {
+        get => _record;
+        set
+        {
+            _record = value;
+            _state = null;
+        }
+    }
+
+    internal void MarkSaved(string state) => _record = _record with { State = state, Version = _record.Version + 1 };
+
+    private JsonObject State => _state ??= JsonNode.Parse(_record.State) as JsonObject ?? [];
+
+    /// <summary>The value stored under <paramref name="key"/>, or <c>default</c> when there is none.</summary>
+    public T? Get<T>(string key) => State.TryGetPropertyValue(key, out var node) && node is not null ? node.Deserialize<T>() : default;
+
+    /// <summary>Stores <paramref name="value"/> under <paramref name="key"/>; call <see cref="SaveAsync"/> to keep it.</summary>
+    public void Set<T>(string key, T value) => State[key] = JsonSerializer.SerializeToNode(value);
+
+    /// <summary>Removes a value; call <see cref="SaveAsync"/> to keep the change.</summary>
+    public bool Remove(string key) => State.Remove(key);
+
+    /// <summary>
+    /// Persists the state. Throws <see cref="SessionConflictException"/> (error 1012) when another request saved the
+    /// session since it was read; nothing is overwritten then.
+    /// </summary>
+    public async Task SaveAsync(CancellationToken cancellationToken = default)
+    {
+        if (!await _manager.TrySaveAsync(this, State.ToJsonString(), cancellationToken))
+        {
+            throw new SessionConflictException();
+        }
+    }
+
+    /// <summary>
+    /// Applies <paramref name="update"/> and saves; when another request saved first, re-reads the session and applies
+    /// the update again to the fresh state, until it lands. The update must depend only on the session's state.
+    /// </summary>
+    public async Task UpdateAsync(Action<Session> update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
+        {
+            update(this);
+            if (await _manager.TrySaveAsync(this, State.ToJsonString(), cancellationToken))
+            {
+                return;
+            }
+
+            await _manager.ReloadAsync(this, cancellationToken);
+            // A little random back-off spreads out writers that keep colliding.
+            await Task.Delay(Random.Shared.Next(0, Math.Min(attempt + 1, 10)), cancellationToken);
+        }
+
+        throw new SessionConflictException();
+    }
+}

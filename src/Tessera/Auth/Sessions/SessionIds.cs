@@ -1,0 +1,39 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Tessera.Auth.Sessions;
+
+/// <summary>
+/// Session ids: 16 random bytes as 22 URL-safe base64 characters. Stores see only their SHA-256, so a copy of the
+/// database holds no live id.
+/// </summary>
+internal static class SessionIds
+{
+    public const int Length = 22;
+
+    public static string New() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>A fresh random key for the toto and signed signing modes (22 characters, like Toto's).</summary>
+    public static string NewSigningKey() => New();
+
+    public static bool IsWellFormed(string? id)
+    {
+        if (id is null || id.Length != Length)
+        {
+            return false;
+        }
+
+        foreach (var c in id)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public static byte[] Hash(string id) => SHA256.HashData(Encoding.ASCII.GetBytes(id));
+}

@@ -1,0 +1,183 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Tessera.Auth.Signing;
+using Tessera.Errors;
+using Tessera.Stores;
+
+namespace Tessera.Auth.Sessions;
+
+/// <summary>The outcome of loading a request's session: the session (or none), or why the request is refused.</summary>
+internal readonly record struct SessionLoad(Session? Session, MethodError? Error);
+
+/// <summary>
+/// Finds, creates, renews and ends sessions. A session id comes from the <c>x-toto-session-id</c> header or, with
+/// <c>use_cookies</c>, the <c>toto-session-id</c> cookie (the header wins). Ids the server did not issue are never
+/// adopted: an unknown id is simply no session.
+/// </summary>
+internal sealed class SessionManager(
+    ISessionStore store,
+    RequestSignatures signatures,
+    IOptions<SessionOptions> options,
+    TimeProvider time)
+{
+    public const string HeaderName = "x-toto-session-id";
+    public const string CookieName = "toto-session-id";
+
+    // Renewal writes at most once a minute per session, not on every call.
+    private static readonly TimeSpan RenewalStep = TimeSpan.FromMinutes(1);
+
+    private readonly SessionOptions _options = options.Value;
+
+    public bool UsesCookies => _options.UseCookies;
+
+    public async ValueTask<SessionLoad> LoadAsync(HttpContext http, CancellationToken cancellationToken)
+    {
+        var feature = RequestSessionFeature.Of(http);
+        if (feature.Loaded)
+        {
+            return new SessionLoad(feature.Current, null);
+        }
+
+        feature.Loaded = true;
+        var id = PresentedId(http.Request);
+        if (!SessionIds.IsWellFormed(id))
+        {
+            return default;
+        }
+
+        var hash = SessionIds.Hash(id!);
+        var record = await store.FindAsync(hash, cancellationToken);
+        if (record is null)
+        {
+            return default;
+        }
+
+        var now = time.GetUtcNow();
+        if (record.ExpiresAt <= now || record.AbsoluteExpiresAt <= now)
+        {
+            await store.DeleteAsync(hash, cancellationToken);
+            return default;
+        }
+
+        var session = new Session(id!, record, this);
+        if (await signatures.VerifyAsync(http, session, feature, cancellationToken) is { } refused)
+        {
+            return new SessionLoad(null, refused);
+        }
+
+        if (record.UserId is not null && _options.SessionRenew)
+        {
+            await RenewIfDueAsync(session, now, cancellationToken);
+        }
+
+        feature.Current = session;
+        return new SessionLoad(session, null);
+    }
+
+    /// <summary>Starts a new session (a new id every time) and makes it the request's session.</summary>
+    public async Task<Session> CreateAsync(HttpContext http, string? userId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var absolute = now.AddSeconds(_options.SessionMaxLifetime);
+        var expires = now.AddSeconds(userId is null ? _options.AnonSessionTtl : _options.SessionTtl);
+        var id = SessionIds.New();
+        var record = new SessionRecord
+        {
+            IdHash = SessionIds.Hash(id),
+            UserId = userId,
+            CreatedAt = now,
+            ExpiresAt = expires < absolute ? expires : absolute,
+            AbsoluteExpiresAt = absolute,
+            SigningKey = userId is not null && signatures.UsesSessionKeys ? SessionIds.NewSigningKey() : null,
+        };
+        await store.CreateAsync(record, cancellationToken);
+
+        var session = new Session(id, record, this);
+        var feature = RequestSessionFeature.Of(http);
+        feature.Loaded = true;
+        feature.Current = session;
+        if (_options.UseCookies)
+        {
+            http.Response.Cookies.Append(CookieName, id, Cookie(http, record.ExpiresAt));
+        }
+
+        return session;
+    }
+
+    /// <summary>Ends the session on the server; the id is worthless from now on.</summary>
+    public async Task EndAsync(HttpContext http, Session session, CancellationToken cancellationToken)
+    {
+        await store.DeleteAsync(session.Record.IdHash, cancellationToken);
+        var feature = RequestSessionFeature.Of(http);
+        if (ReferenceEquals(feature.Current, session))
+        {
+            feature.Current = null;
+        }
+
+        if (_options.UseCookies)
+        {
+            http.Response.Cookies.Delete(CookieName, Cookie(http, expires: null));
+        }
+    }
+
+    public Task<int> EndAllAsync(string userId, CancellationToken cancellationToken) =>
+        store.DeleteByUserAsync(userId, cancellationToken);
+
+    internal async Task<bool> TrySaveAsync(Session session, string state, CancellationToken cancellationToken)
+    {
+        var record = session.Record;
+        if (!await store.TryUpdateStateAsync(record.IdHash, record.Version, state, cancellationToken))
+        {
+            return false;
+        }
+
+        session.MarkSaved(state);
+        return true;
+    }
+
+    internal async Task ReloadAsync(Session session, CancellationToken cancellationToken)
+    {
+        var record = await store.FindAsync(session.Record.IdHash, cancellationToken);
+        // The session ended while we were writing to it: the caller is no longer signed in.
+        session.Record = record ?? throw new MethodException(ErrorCodes.NotAuthorized, "Not authorized");
+    }
+
+    private string? PresentedId(HttpRequest request)
+    {
+        var header = request.Headers[HeaderName];
+        if (header.Count > 0)
+        {
+            return header[0];
+        }
+
+        return _options.UseCookies ? request.Cookies[CookieName] : null;
+    }
+
+    private async Task RenewIfDueAsync(Session session, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var record = session.Record;
+        var wanted = now.AddSeconds(_options.SessionTtl);
+        if (wanted > record.AbsoluteExpiresAt)
+        {
+            wanted = record.AbsoluteExpiresAt;
+        }
+
+        if (wanted - record.ExpiresAt < RenewalStep)
+        {
+            return;
+        }
+
+        await store.RenewAsync(record.IdHash, wanted, cancellationToken);
+        session.Record = record with { ExpiresAt = wanted };
+    }
+
+    private static CookieOptions Cookie(HttpContext http, DateTimeOffset? expires) => new()
+    {
+        HttpOnly = true,
+        SameSite = SameSiteMode.Lax,
+        Secure = http.Request.IsHttps,
+        Path = "/",
+        Expires = expires,
+        IsEssential = true,
+    };
+}

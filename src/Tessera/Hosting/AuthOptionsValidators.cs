@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Options;
+
+namespace Tessera.Hosting;
+
+/// <summary>Refuses storage options that cannot work.</summary>
+internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StorageOptions options) =>
+        Enum.IsDefined(options.Database)
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"database must be Sqlite or Memory (got {options.Database}).");
+}
+
+/// <summary>Refuses session lifetimes that cannot work.</summary>
+internal sealed class SessionOptionsValidator : IValidateOptions<SessionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SessionOptions options)
+    {
+        var failures = new List<string>();
+        if (options.SessionTtl < 1)
+        {
+            failures.Add($"session_ttl must be at least 1 second (got {options.SessionTtl}).");
+        }
+
+        if (options.AnonSessionTtl < 1)
+        {
+            failures.Add($"anon_session_ttl must be at least 1 second (got {options.AnonSessionTtl}).");
+        }
+
+        if (options.SessionMaxLifetime < 1)
+        {
+            failures.Add($"session_max_lifetime must be at least 1 second (got {options.SessionMaxLifetime}).");
+        }
+
+        if (options.SessionCleanupInterval < 1)
+        {
+            failures.Add($"session_cleanup_interval must be at least 1 second (got {options.SessionCleanupInterval}).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>Refuses weak password settings and malformed token hashes.</summary>
+internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOptions>
+{
+    public const int MinimumIterations = 210_000;
+
+    public ValidateOptionsResult Validate(string? name, SecurityOptions options)
+    {
+        var failures = new List<string>();
+        if (options.PasswordIterations < MinimumIterations)
+        {
+            failures.Add($"password_iterations must be at least {MinimumIterations} (got {options.PasswordIterations}).");
+        }
+
+        if (options.MaxConcurrentHashes < 1)
+        {
+            failures.Add($"max_concurrent_hashes must be at least 1 (got {options.MaxConcurrentHashes}).");
+        }
+
+        if (options.SignatureWindow < 1)
+        {
+            failures.Add($"signature_window must be at least 1 second (got {options.SignatureWindow}).");
+        }
+
+        var malformed = options.ApiTokenHashes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(hash => hash.Length != 64 || !hash.All(Uri.IsHexDigit))
+            .ToList();
+        if (malformed.Count > 0)
+        {
+            failures.Add("api_token_hashes must list SHA-256 hashes as 64 hex characters, separated by commas.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

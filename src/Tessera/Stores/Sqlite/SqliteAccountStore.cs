@@ -1,0 +1,53 @@
+using System.Text.Json;
+
+namespace Tessera.Stores.Sqlite;
+
+/// <summary>Accounts in the SQLite file.</summary>
+internal sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStore
+{
+    public async Task<bool> TryCreateAsync(AccountRecord account, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(
+            """
+            INSERT INTO tessera_accounts (user_id, password_hash, fields, roles, created_at)
+            VALUES ($user_id, $password_hash, $fields, $roles, $created_at)
+            ON CONFLICT (user_id) DO NOTHING;
+            """,
+            p =>
+            {
+                p.AddWithValue("$user_id", account.UserId);
+                p.AddWithValue("$password_hash", account.PasswordHash);
+                p.AddWithValue("$fields", account.Fields);
+                p.AddWithValue("$roles", JsonSerializer.Serialize(account.Roles));
+                p.AddWithValue("$created_at", account.CreatedAt.ToUnixMilliseconds());
+            },
+            cancellationToken) == 1;
+
+    public Task<AccountRecord?> FindAsync(string userId, CancellationToken cancellationToken) =>
+        database.QuerySingleAsync(
+            "SELECT user_id, password_hash, fields, roles, created_at FROM tessera_accounts WHERE user_id = $user_id;",
+            p => p.AddWithValue("$user_id", userId),
+            reader => new AccountRecord
+            {
+                UserId = reader.GetString(0),
+                PasswordHash = reader.GetString(1),
+                Fields = reader.GetString(2),
+                Roles = JsonSerializer.Deserialize<string[]>(reader.GetString(3)) ?? [],
+                CreatedAt = reader.GetTime(4),
+            },
+            cancellationToken);
+
+    public async Task UpdateAsync(AccountRecord account, CancellationToken cancellationToken) =>
+        await database.ExecuteAsync(
+            """
+            UPDATE tessera_accounts SET password_hash = $password_hash, fields = $fields, roles = $roles
+            WHERE user_id = $user_id;
+            """,
+            p =>
+            {
+                p.AddWithValue("$user_id", account.UserId);
+                p.AddWithValue("$password_hash", account.PasswordHash);
+                p.AddWithValue("$fields", account.Fields);
+                p.AddWithValue("$roles", JsonSerializer.Serialize(account.Roles));
+            },
+            cancellationToken);
+}
