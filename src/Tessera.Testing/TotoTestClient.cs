@@ -10,14 +10,55 @@ namespace Tessera.Testing;
 /// </summary>
 public sealed class TotoTestClient(HttpClient http)
 {
+    private const string SessionHeader = "x-toto-session-id";
+
     /// <summary>The root path the service is mounted under, e.g. <c>/svc</c>.</summary>
     public string Root { get; set; } = "/";
+
+    /// <summary>Sent as <c>x-toto-session-id</c> on every request when set; <see cref="LoginAsync"/> sets it.</summary>
+    public string? SessionId { get; set; }
+
+    /// <summary>Adds headers to every request this client sends (signatures, API tokens).</summary>
+    public Func<HttpRequestMessage, Task>? OnRequest { get; set; }
 
     /// <summary>Calls <paramref name="method"/> with the envelope <c>{"method", "parameters"}</c> on <c>POST /</c>.</summary>
     public Task<TotoResponse> CallAsync(string method, object? parameters = null, CancellationToken cancellationToken = default)
     {
         var envelope = new Dictionary<string, object?> { ["method"] = method, ["parameters"] = parameters ?? new { } };
         return PostJsonAsync(string.Empty, JsonSerializer.Serialize(envelope), cancellationToken);
+    }
+
+    /// <summary>Signs in with <c>account.login</c> and keeps the new session id for the calls that follow.</summary>
+    public async Task<TotoResponse> LoginAsync(string userId, string password, CancellationToken cancellationToken = default)
+    {
+        var response = await CallAsync("account.login", new Dictionary<string, string> { ["user_id"] = userId, ["password"] = password }, cancellationToken);
+        if (response.ErrorCode is null)
+        {
+            SessionId = response.Result.GetProperty("session_id").GetString();
+        }
+
+        return response;
+    }
+
+    /// <summary>Creates an account with <c>account.create</c> (which signs in) and keeps its session id.</summary>
+    public async Task<TotoResponse> CreateAccountAsync(string userId, string password, object? fields = null, CancellationToken cancellationToken = default)
+    {
+        var parameters = new Dictionary<string, object?> { ["user_id"] = userId, ["password"] = password };
+        if (fields is not null)
+        {
+            foreach (var property in JsonSerializer.SerializeToElement(fields).EnumerateObject())
+            {
+                parameters[property.Name] = property.Value;
+            }
+        }
+
+        var response = await CallAsync("account.create", parameters, cancellationToken);
+        if (response.ErrorCode is null)
+        {
+            SessionId = response.Result.GetProperty("session_id").GetString();
+        }
+
+        return response;
     }
 
     /// <summary>Runs calls as one keyed batch: <c>{"batch": {key: {"method", "parameters"}}}</c>.</summary>
@@ -36,28 +77,38 @@ public sealed class TotoTestClient(HttpClient http)
         PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"), cancellationToken);
 
     /// <summary>Posts any content to a path relative to the root.</summary>
-    public async Task<TotoResponse> PostAsync(string path, HttpContent content, CancellationToken cancellationToken = default)
-    {
-        using var response = await http.PostAsync(Url(path), content, cancellationToken);
-        return await TotoResponse.ReadAsync(response, cancellationToken);
-    }
-
-    /// <summary>Sends a request built by the test, for verbs and headers the helpers do not cover.</summary>
-    public async Task<TotoResponse> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken = default)
-    {
-        using var response = await http.SendAsync(request, cancellationToken);
-        return await TotoResponse.ReadAsync(response, cancellationToken);
-    }
+    public Task<TotoResponse> PostAsync(string path, HttpContent content, CancellationToken cancellationToken = default) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, Url(path)) { Content = content }, cancellationToken);
 
     /// <summary>A URL-style GET, e.g. <c>GetAsync("greeting/hello?name=ada")</c>.</summary>
-    public async Task<TotoResponse> GetAsync(string pathAndQuery, CancellationToken cancellationToken = default)
+    public Task<TotoResponse> GetAsync(string pathAndQuery, CancellationToken cancellationToken = default) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, Url(pathAndQuery)), cancellationToken);
+
+    /// <summary>Sends a request built by the test, adding the session header and <see cref="OnRequest"/>.</summary>
+    public async Task<TotoResponse> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken = default)
     {
-        using var response = await http.GetAsync(Url(pathAndQuery), cancellationToken);
-        return await TotoResponse.ReadAsync(response, cancellationToken);
+        using (request)
+        {
+            if (SessionId is not null && !request.Headers.Contains(SessionHeader))
+            {
+                request.Headers.Add(SessionHeader, SessionId);
+            }
+
+            if (OnRequest is not null)
+            {
+                await OnRequest(request);
+            }
+
+            using var response = await http.SendAsync(request, cancellationToken);
+            return await TotoResponse.ReadAsync(response, cancellationToken);
+        }
     }
 
     /// <summary>The absolute path of <paramref name="path"/> under <see cref="Root"/>.</summary>
     public string Url(string path) => Root.TrimEnd('/') + "/" + path.TrimStart('/');
+
+    /// <summary>A second client on the same service, with no session.</summary>
+    public TotoTestClient Fresh() => new(http) { Root = Root };
 }
 
 /// <summary>A Toto answer: status, headers, the raw body, and the envelope's result or error.</summary>
@@ -98,6 +149,9 @@ public sealed class TotoResponse
 
     /// <summary>The envelope's <c>error.code</c>, or null.</summary>
     public int? ErrorCode => Json is { } json && json.TryGetProperty("error", out var error) ? error.GetProperty("code").GetInt32() : null;
+
+    /// <summary>The envelope's <c>session</c> block, or null.</summary>
+    public JsonElement? Session => Json is { } json && json.TryGetProperty("session", out var session) ? session : null;
 
     /// <summary>The envelope's <c>error.value</c>; throws with the body when there is none.</summary>
     public JsonElement ErrorValue => Json is { } json && json.TryGetProperty("error", out var error)

@@ -21,6 +21,9 @@ internal sealed class PasswordHasher : IDisposable
     private readonly int _iterations;
     private readonly SemaphoreSlim _gate;
     private readonly Lazy<string> _decoy;
+    private int _running;
+    private int _peak;
+    private long _derivations;
 
     public PasswordHasher(IOptions<SecurityOptions> options)
     {
@@ -30,38 +33,62 @@ internal sealed class PasswordHasher : IDisposable
         _decoy = new Lazy<string>(() => Hash("decoy password " + Guid.NewGuid()));
     }
 
+    /// <summary>How many key derivations ran: lets tests see that a miss does the same work as a wrong password.</summary>
+    public long Derivations => Interlocked.Read(ref _derivations);
+
+    /// <summary>The most derivations that ever ran at once.</summary>
+    public int PeakConcurrency => Volatile.Read(ref _peak);
+
     public async Task<string> HashAsync(string password, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
+        await EnterAsync(cancellationToken);
         try
         {
             return Hash(password);
         }
         finally
         {
-            _gate.Release();
+            Leave();
         }
     }
 
     /// <summary>Checks <paramref name="password"/> against <paramref name="stored"/>, or against a decoy when null.</summary>
     public async Task<PasswordCheck> VerifyAsync(string password, string? stored, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
+        var decoy = stored is null ? _decoy.Value : null;
+        await EnterAsync(cancellationToken);
         try
         {
-            var check = Verify(password, stored ?? _decoy.Value);
+            var check = Verify(password, stored ?? decoy!);
             return stored is null ? default : check;
         }
         finally
         {
-            _gate.Release();
+            Leave();
         }
     }
 
     public void Dispose() => _gate.Dispose();
 
+    private async Task EnterAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        var running = Interlocked.Increment(ref _running);
+        int peak;
+        while (running > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, running, peak) != peak)
+        {
+        }
+    }
+
+    private void Leave()
+    {
+        Interlocked.Decrement(ref _running);
+        _gate.Release();
+    }
+
     private string Hash(string password)
     {
+        Interlocked.Increment(ref _derivations);
         var salt = RandomNumberGenerator.GetBytes(SaltBytes);
         var hash = Rfc2898DeriveBytes.Pbkdf2(password, salt, _iterations, HashAlgorithmName.SHA512, HashBytes);
         return $"{Prefix}{_iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
@@ -69,6 +96,7 @@ internal sealed class PasswordHasher : IDisposable
 
     private PasswordCheck Verify(string password, string stored)
     {
+        Interlocked.Increment(ref _derivations);
         if (stored.StartsWith(TotoPasswordHash.Prefix, StringComparison.Ordinal))
         {
             return new PasswordCheck(TotoPasswordHash.Verify(password, stored), NeedsRehash: true);
