@@ -1,0 +1,104 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace Tessera.Tests.Stores.Sqlite;
+
+public sealed class SqliteDatabaseTests : IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("tessera-sqlite-");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _directory.Delete(recursive: true);
+    }
+
+    private async Task<T> Scalar<T>(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(_directory.FullName, "tessera.db")};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task Migrate_CreatesTheSchemaInWalModeAndRecordsItsVersion()
+    {
+        await SqliteStoreTests.Database(_directory.FullName).MigrateAsync(default);
+
+        Assert.Equal("wal", await Scalar<string>("PRAGMA journal_mode;"));
+        Assert.Equal((long)Tessera.Stores.Sqlite.SqliteMigrations.LatestVersion, await Scalar<long>("SELECT version FROM tessera_schema;"));
+        Assert.Equal(3L, await Scalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('tessera_accounts', 'tessera_sessions', 'tessera_nonces');"));
+    }
+
+    [Fact]
+    public async Task Migrate_Twice_OrFromTwoInstances_IsHarmless()
+    {
+        await Task.WhenAll(
+            SqliteStoreTests.Database(_directory.FullName).MigrateAsync(default),
+            SqliteStoreTests.Database(_directory.FullName).MigrateAsync(default));
+        await SqliteStoreTests.Database(_directory.FullName).MigrateAsync(default);
+
+        Assert.Equal(1L, await Scalar<long>("SELECT COUNT(*) FROM tessera_schema;"));
+    }
+
+    [Fact]
+    public async Task Migrate_NewerSchema_RefusesToStart()
+    {
+        await SqliteStoreTests.Database(_directory.FullName).MigrateAsync(default);
+        await Scalar<long>("UPDATE tessera_schema SET version = 99; SELECT 1;");
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => SqliteStoreTests.Database(_directory.FullName).MigrateAsync(default));
+
+        Assert.Contains("schema is at version 99", failure.Message);
+    }
+
+    [Fact]
+    public async Task DatabaseFile_NeverHoldsASessionIdOrAPasswordInClear()
+    {
+        var file = Path.Combine(_directory.FullName, "secrets.db");
+        string sessionId;
+        await using (var host = await AuthHosts.StartAsync(
+            o => o.Configuration["Tessera:Storage:DbConnection"] = $"Data Source={file}",
+            database: "Sqlite"))
+        {
+            await host.Toto.CreateAccountAsync("ada", AuthHosts.Password);
+            await host.Toto.LoginAsync("ada", AuthHosts.Password);
+            await host.Toto.CallAsync("secure.put", new { key = "k", value = 7 });
+            sessionId = host.Toto.SessionId!;
+            Assert.Equal(7, (await host.Toto.CallAsync("secure.read", new { key = "k" })).Result.GetInt32());
+        }
+
+        SqliteConnection.ClearAllPools();
+        var bytes = Directory.GetFiles(_directory.FullName, "secrets.db*").SelectMany(File.ReadAllBytes).ToArray();
+
+        Assert.NotEmpty(bytes);
+        Assert.True(Contains(bytes, Encoding.UTF8.GetBytes("ada")), "the file should hold the user id, or the search proves nothing");
+        Assert.False(Contains(bytes, Encoding.UTF8.GetBytes(sessionId)), "a live session id is in the database file");
+        Assert.False(Contains(bytes, Encoding.UTF8.GetBytes(AuthHosts.Password)), "a password is in the database file");
+    }
+
+    [Fact]
+    public async Task Service_OnSqlite_SurvivesARestartOfTheHost()
+    {
+        var file = Path.Combine(_directory.FullName, "restart.db");
+        Action<TesseraTestHostOptions> options = o => o.Configuration["Tessera:Storage:DbConnection"] = $"Data Source={file}";
+        string sessionId;
+        await using (var first = await AuthHosts.StartAsync(options, database: "Sqlite"))
+        {
+            await first.Toto.CreateAccountAsync("ada", AuthHosts.Password);
+            await first.Toto.CallAsync("secure.put", new { key = "k", value = 3 });
+            sessionId = first.Toto.SessionId!;
+        }
+
+        await using var second = await AuthHosts.StartAsync(options, database: "Sqlite");
+        second.Toto.SessionId = sessionId;
+
+        Assert.Equal("ada", (await second.Toto.CallAsync("secure.who_am_i")).Result.GetString());
+        Assert.Equal(3, (await second.Toto.CallAsync("secure.read", new { key = "k" })).Result.GetInt32());
+    }
+
+    private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
+}

@@ -1,0 +1,218 @@
+using Tessera.Stores;
+
+namespace Tessera.Tests.Stores;
+
+/// <summary>
+/// The contract every store implements, run against each backend (memory and SQLite here; PostgreSQL and Redis
+/// subclass it in their own packages' tests).
+/// </summary>
+public abstract class StoreSpecification : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+
+    protected IAccountStore Accounts { get; private set; } = null!;
+
+    protected ISessionStore Sessions { get; private set; } = null!;
+
+    protected INonceStore Nonces { get; private set; } = null!;
+
+    protected ManualTime Time { get; } = new(Now);
+
+    protected abstract Task<(IAccountStore, ISessionStore, INonceStore)> CreateStoresAsync();
+
+    public async Task InitializeAsync() => (Accounts, Sessions, Nonces) = await CreateStoresAsync();
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    private static AccountRecord Account(string userId) => new()
+    {
+        UserId = userId,
+        PasswordHash = "$pbkdf2-sha512$210000$c2FsdA==$aGFzaA==",
+        Fields = """{"nickname":"n"}""",
+        Roles = ["staff"],
+        CreatedAt = Now,
+    };
+
+    private static SessionRecord Session(byte id, string? userId = "ada", TimeSpan? ttl = null) => new()
+    {
+        IdHash = Enumerable.Repeat(id, 32).ToArray(),
+        UserId = userId,
+        CreatedAt = Now,
+        ExpiresAt = Now + (ttl ?? TimeSpan.FromHours(1)),
+        AbsoluteExpiresAt = Now + TimeSpan.FromDays(1),
+        SigningKey = "key",
+        State = """{"count":1}""",
+    };
+
+    [Fact]
+    public async Task Accounts_CreateThenFind_RoundTripsEveryField()
+    {
+        Assert.True(await Accounts.TryCreateAsync(Account("ada"), default));
+
+        var found = await Accounts.FindAsync("ada", default);
+
+        Assert.Equal("ada", found!.UserId);
+        Assert.Equal(Account("ada").PasswordHash, found.PasswordHash);
+        Assert.Equal("""{"nickname":"n"}""", found.Fields);
+        Assert.Equal(["staff"], found.Roles);
+        Assert.Equal(Now, found.CreatedAt);
+    }
+
+    [Fact]
+    public async Task Accounts_CreateTakenId_ReturnsFalseAndKeepsTheFirst()
+    {
+        await Accounts.TryCreateAsync(Account("ada"), default);
+
+        Assert.False(await Accounts.TryCreateAsync(Account("ada") with { PasswordHash = "other" }, default));
+        Assert.Equal(Account("ada").PasswordHash, (await Accounts.FindAsync("ada", default))!.PasswordHash);
+    }
+
+    [Fact]
+    public async Task Accounts_Update_ReplacesHashFieldsAndRoles()
+    {
+        await Accounts.TryCreateAsync(Account("ada"), default);
+
+        await Accounts.UpdateAsync(Account("ada") with { PasswordHash = "new", Fields = "{}", Roles = ["a", "b"] }, default);
+
+        var found = await Accounts.FindAsync("ada", default);
+        Assert.Equal(("new", "{}"), (found!.PasswordHash, found.Fields));
+        Assert.Equal(["a", "b"], found.Roles);
+    }
+
+    [Fact]
+    public async Task Accounts_FindUnknown_ReturnsNull() => Assert.Null(await Accounts.FindAsync("nobody", default));
+
+    [Fact]
+    public async Task Sessions_CreateThenFind_RoundTripsEveryField()
+    {
+        await Sessions.CreateAsync(Session(1), default);
+
+        var found = await Sessions.FindAsync(Session(1).IdHash, default);
+
+        Assert.Equal(Session(1).IdHash, found!.IdHash);
+        Assert.Equal("ada", found.UserId);
+        Assert.Equal((Now, Now.AddHours(1), Now.AddDays(1)), (found.CreatedAt, found.ExpiresAt, found.AbsoluteExpiresAt));
+        Assert.Equal(("key", """{"count":1}""", 0L), (found.SigningKey, found.State, found.Version));
+    }
+
+    [Fact]
+    public async Task Sessions_Anonymous_HasNoUserOrKey()
+    {
+        await Sessions.CreateAsync(Session(2, userId: null) with { SigningKey = null }, default);
+
+        var found = await Sessions.FindAsync(Session(2).IdHash, default);
+
+        Assert.Null(found!.UserId);
+        Assert.Null(found.SigningKey);
+    }
+
+    [Fact]
+    public async Task Sessions_UpdateWithCurrentVersion_WritesAndIncrements()
+    {
+        await Sessions.CreateAsync(Session(1), default);
+
+        Assert.True(await Sessions.TryUpdateStateAsync(Session(1).IdHash, 0, """{"count":2}""", default));
+
+        var found = await Sessions.FindAsync(Session(1).IdHash, default);
+        Assert.Equal(("""{"count":2}""", 1L), (found!.State, found.Version));
+    }
+
+    [Fact]
+    public async Task Sessions_UpdateWithStaleVersion_WritesNothing()
+    {
+        await Sessions.CreateAsync(Session(1), default);
+        await Sessions.TryUpdateStateAsync(Session(1).IdHash, 0, """{"count":2}""", default);
+
+        Assert.False(await Sessions.TryUpdateStateAsync(Session(1).IdHash, 0, """{"count":99}""", default));
+        Assert.Equal("""{"count":2}""", (await Sessions.FindAsync(Session(1).IdHash, default))!.State);
+    }
+
+    [Fact]
+    public async Task Sessions_ConcurrentUpdatesWithOneVersion_OnlyOneWins()
+    {
+        await Sessions.CreateAsync(Session(1), default);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
+            Task.Run(() => Sessions.TryUpdateStateAsync(Session(1).IdHash, 0, $$"""{"count":{{i}}}""", default))));
+
+        Assert.Single(results, won => won);
+        Assert.Equal(1L, (await Sessions.FindAsync(Session(1).IdHash, default))!.Version);
+    }
+
+    [Fact]
+    public async Task Sessions_Renew_MovesTheExpiry()
+    {
+        await Sessions.CreateAsync(Session(1), default);
+
+        await Sessions.RenewAsync(Session(1).IdHash, Now.AddHours(5), default);
+
+        Assert.Equal(Now.AddHours(5), (await Sessions.FindAsync(Session(1).IdHash, default))!.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task Sessions_Delete_EndsOnlyThatSession()
+    {
+        await Sessions.CreateAsync(Session(1), default);
+        await Sessions.CreateAsync(Session(2), default);
+
+        await Sessions.DeleteAsync(Session(1).IdHash, default);
+
+        Assert.Null(await Sessions.FindAsync(Session(1).IdHash, default));
+        Assert.NotNull(await Sessions.FindAsync(Session(2).IdHash, default));
+    }
+
+    [Fact]
+    public async Task Sessions_DeleteByUser_EndsEveryOneOfThatUser()
+    {
+        await Sessions.CreateAsync(Session(1, "ada"), default);
+        await Sessions.CreateAsync(Session(2, "ada"), default);
+        await Sessions.CreateAsync(Session(3, "bob"), default);
+
+        Assert.Equal(2, await Sessions.DeleteByUserAsync("ada", default));
+        Assert.NotNull(await Sessions.FindAsync(Session(3).IdHash, default));
+    }
+
+    [Fact]
+    public async Task Sessions_DeleteExpired_RemovesOnlyExpired()
+    {
+        await Sessions.CreateAsync(Session(1, ttl: TimeSpan.FromMinutes(1)), default);
+        await Sessions.CreateAsync(Session(2, ttl: TimeSpan.FromHours(2)), default);
+
+        Assert.Equal(1, await Sessions.DeleteExpiredAsync(Now.AddMinutes(30), default));
+        Assert.Null(await Sessions.FindAsync(Session(1).IdHash, default));
+        Assert.NotNull(await Sessions.FindAsync(Session(2).IdHash, default));
+        Assert.Equal(1, await Sessions.DeleteExpiredAsync(Now.AddDays(2), default));
+    }
+
+    [Fact]
+    public async Task Nonces_AreAcceptedOnceUntilTheyExpire()
+    {
+        Assert.True(await Nonces.TryAddAsync("n1", Now.AddMinutes(10), default));
+        Assert.False(await Nonces.TryAddAsync("n1", Now.AddMinutes(10), default));
+        Assert.True(await Nonces.ContainsAsync("n1", Now, default));
+
+        Time.Advance(TimeSpan.FromMinutes(11));
+
+        Assert.False(await Nonces.ContainsAsync("n1", Time.GetUtcNow(), default));
+        Assert.True(await Nonces.TryAddAsync("n1", Time.GetUtcNow().AddMinutes(10), default));
+    }
+
+    [Fact]
+    public async Task Nonces_ConcurrentAdds_OnlyOneWins()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ =>
+            Task.Run(() => Nonces.TryAddAsync("race", Now.AddMinutes(5), default))));
+
+        Assert.Single(results, won => won);
+    }
+
+    [Fact]
+    public async Task Nonces_DeleteExpired_ForgetsOnlyExpired()
+    {
+        await Nonces.TryAddAsync("old", Now.AddMinutes(1), default);
+        await Nonces.TryAddAsync("new", Now.AddHours(1), default);
+
+        Assert.Equal(1, await Nonces.DeleteExpiredAsync(Now.AddMinutes(30), default));
+        Assert.True(await Nonces.ContainsAsync("new", Now, default));
+    }
+}
