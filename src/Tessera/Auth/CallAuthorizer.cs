@@ -51,11 +51,12 @@ internal sealed class CallAuthorizer(IServiceProvider services) : ICallAuthorize
         if (session?.UserId is { } userId)
         {
             context.Account = await _accounts.FindAsync(userId, context.CancellationToken);
-            if (context.Account is null)
+            if (context.Account is null || session.Record.CreatedAt < context.Account.Record.SessionsValidAfter)
             {
-                // The account was deleted: its sessions die with it.
+                // The account was deleted, or all its sessions were ended: this one dies too.
                 await _sessions.EndAsync(http, session, context.CancellationToken);
                 context.Session = null;
+                context.Account = null;
             }
         }
 

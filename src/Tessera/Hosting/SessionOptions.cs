@@ -31,6 +31,14 @@ public sealed class SessionOptions
     [Description("Also carry the session id in the HttpOnly toto-session-id cookie (the header wins).")]
     public bool UseCookies { get; set; }
 
+    /// <summary>
+    /// Whether session records travel inside the session id itself, encrypted and authenticated with ASP.NET Core Data
+    /// Protection, instead of living in the store. Logout still ends them (a revocation is stored until they would
+    /// have expired), but two concurrent writes of one session's state cannot be reconciled: the last wins.
+    /// </summary>
+    [Description("Keep sessions inside the session id, encrypted with Data Protection, instead of in the store.")]
+    public bool StatelessSessions { get; set; }
+
     /// <summary>Seconds between sweeps that delete expired sessions and nonces.</summary>
     [Description("Seconds between sweeps that delete expired sessions and nonces.")]
     public int SessionCleanupInterval { get; set; } = 600;

@@ -39,6 +39,8 @@ public static class TesseraAccountsExtensions
             ? new MemoryNonceStore(provider.GetRequiredService<TimeProvider>())
             : new SqliteNonceStore(provider.GetRequiredService<SqliteDatabase>(), provider.GetRequiredService<TimeProvider>()));
 
+        services.AddDataProtection();
+        services.TryAddSingleton<StatelessSessionCodec>();
         services.TryAddSingleton<PasswordHasher>();
         services.TryAddSingleton<RequestSignatures>();
         services.TryAddSingleton<SessionManager>();

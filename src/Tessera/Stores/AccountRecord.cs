@@ -17,4 +17,7 @@ public sealed record AccountRecord
 
     /// <summary>When the account was created.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Sessions created before this moment are no longer valid (set when all sessions of the user end).</summary>
+    public DateTimeOffset? SessionsValidAfter { get; init; }
 }

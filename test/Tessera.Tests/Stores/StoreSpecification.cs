@@ -56,6 +56,7 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Equal("""{"nickname":"n"}""", found.Fields);
         Assert.Equal(["staff"], found.Roles);
         Assert.Equal(Now, found.CreatedAt);
+        Assert.Null(found.SessionsValidAfter);
     }
 
     [Fact]
@@ -72,10 +73,10 @@ public abstract class StoreSpecification : IAsyncLifetime
     {
         await Accounts.TryCreateAsync(Account("ada"), default);
 
-        await Accounts.UpdateAsync(Account("ada") with { PasswordHash = "new", Fields = "{}", Roles = ["a", "b"] }, default);
+        await Accounts.UpdateAsync(Account("ada") with { PasswordHash = "new", Fields = "{}", Roles = ["a", "b"], SessionsValidAfter = Now }, default);
 
         var found = await Accounts.FindAsync("ada", default);
-        Assert.Equal(("new", "{}"), (found!.PasswordHash, found.Fields));
+        Assert.Equal(("new", "{}", Now), (found!.PasswordHash, found.Fields, found.SessionsValidAfter));
         Assert.Equal(["a", "b"], found.Roles);
     }
 

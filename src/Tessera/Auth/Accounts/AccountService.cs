@@ -82,9 +82,16 @@ public sealed class AccountService
         await _store.UpdateAsync(record with { Roles = [.. roles.Distinct(StringComparer.Ordinal)] }, cancellationToken);
     }
 
-    /// <summary>Ends every session of the user, on every instance sharing the store; answers how many.</summary>
-    public Task<int> EndAllSessionsAsync(string userId, CancellationToken cancellationToken = default) =>
-        _sessions.EndAllAsync(Normalize(userId), cancellationToken);
+    /// <summary>
+    /// Ends every session of the user, on every instance sharing the store, stateless ones included (sessions created
+    /// before now stop being accepted); answers how many stored sessions were deleted.
+    /// </summary>
+    public async Task<int> EndAllSessionsAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var record = await RequireAsync(userId, cancellationToken);
+        await _store.UpdateAsync(record with { SessionsValidAfter = _time.GetUtcNow() }, cancellationToken);
+        return await _sessions.EndAllAsync(record.UserId, cancellationToken);
+    }
 
     /// <summary>
     /// Checks a user id and password; null when either is wrong (taking as long either way). A hash weaker than the

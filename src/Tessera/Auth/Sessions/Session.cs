@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
 using Tessera.Auth.Sessions;
 using Tessera.Stores;
 
@@ -18,15 +19,19 @@ public sealed class Session
     private SessionRecord _record;
     private JsonObject? _state;
 
-    internal Session(string id, SessionRecord record, SessionManager manager)
+    internal Session(string id, SessionRecord record, SessionManager manager, HttpContext? http)
     {
         Id = id;
         _record = record;
         _manager = manager;
+        HttpContext = http;
     }
 
-    /// <summary>The id the client holds; it is never stored.</summary>
-    public string Id { get; }
+    /// <summary>
+    /// The id the client holds; it is never stored. With stateless sessions it changes whenever the state is saved,
+    /// and the answer's <c>session</c> block carries the new one.
+    /// </summary>
+    public string Id { get; internal set; }
 
     /// <summary>The signed-in user, or null for an anonymous session.</summary>
     public string? UserId => _record.UserId;
@@ -39,6 +44,8 @@ public sealed class Session
 
     /// <summary>The names of the values in the session's state.</summary>
     public IEnumerable<string> Keys => State.Select(pair => pair.Key);
+
+    internal HttpContext? HttpContext { get; }
 
     internal SessionRecord Record
     {

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Tessera.Auth.Signing;
@@ -16,6 +17,8 @@ internal readonly record struct SessionLoad(Session? Session, MethodError? Error
 /// </summary>
 internal sealed class SessionManager(
     ISessionStore store,
+    INonceStore nonces,
+    StatelessSessionCodec stateless,
     RequestSignatures signatures,
     IOptions<SessionOptions> options,
     TimeProvider time)
@@ -40,26 +43,14 @@ internal sealed class SessionManager(
 
         feature.Loaded = true;
         var id = PresentedId(http.Request);
-        if (!SessionIds.IsWellFormed(id))
-        {
-            return default;
-        }
-
-        var hash = SessionIds.Hash(id!);
-        var record = await store.FindAsync(hash, cancellationToken);
+        var now = time.GetUtcNow();
+        var record = await FindAsync(id, now, cancellationToken);
         if (record is null)
         {
             return default;
         }
 
-        var now = time.GetUtcNow();
-        if (record.ExpiresAt <= now || record.AbsoluteExpiresAt <= now)
-        {
-            await store.DeleteAsync(hash, cancellationToken);
-            return default;
-        }
-
-        var session = new Session(id!, record, this);
+        var session = new Session(id!, record, this, http);
         if (await signatures.VerifyAsync(http, session, feature, cancellationToken) is { } refused)
         {
             return new SessionLoad(null, refused);
@@ -74,25 +65,60 @@ internal sealed class SessionManager(
         return new SessionLoad(session, null);
     }
 
+    private async Task<SessionRecord?> FindAsync(string? id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_options.StatelessSessions)
+        {
+            var decoded = StatelessSessionCodec.IsStatelessId(id) ? stateless.Decode(id!) : null;
+            return decoded is null || IsExpired(decoded, now)
+                || await nonces.ContainsAsync(StatelessSessionCodec.RevocationKey(decoded), now, cancellationToken)
+                ? null
+                : decoded;
+        }
+
+        if (!SessionIds.IsWellFormed(id))
+        {
+            return null;
+        }
+
+        var hash = SessionIds.Hash(id!);
+        var record = await store.FindAsync(hash, cancellationToken);
+        if (record is not null && IsExpired(record, now))
+        {
+            await store.DeleteAsync(hash, cancellationToken);
+            return null;
+        }
+
+        return record;
+    }
+
+    private static bool IsExpired(SessionRecord record, DateTimeOffset now) =>
+        record.ExpiresAt <= now || record.AbsoluteExpiresAt <= now;
+
     /// <summary>Starts a new session (a new id every time) and makes it the request's session.</summary>
     public async Task<Session> CreateAsync(HttpContext http, string? userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var absolute = now.AddSeconds(_options.SessionMaxLifetime);
         var expires = now.AddSeconds(userId is null ? _options.AnonSessionTtl : _options.SessionTtl);
-        var id = SessionIds.New();
+        var serverId = _options.StatelessSessions ? null : SessionIds.New();
         var record = new SessionRecord
         {
-            IdHash = SessionIds.Hash(id),
+            // A stateless session is named by random bytes inside it, which a revocation refers to.
+            IdHash = serverId is null ? RandomNumberGenerator.GetBytes(32) : SessionIds.Hash(serverId),
             UserId = userId,
             CreatedAt = now,
             ExpiresAt = expires < absolute ? expires : absolute,
             AbsoluteExpiresAt = absolute,
             SigningKey = userId is not null && signatures.UsesSessionKeys ? SessionIds.NewSigningKey() : null,
         };
-        await store.CreateAsync(record, cancellationToken);
+        if (serverId is not null)
+        {
+            await store.CreateAsync(record, cancellationToken);
+        }
 
-        var session = new Session(id, record, this);
+        var id = serverId ?? stateless.Encode(record);
+        var session = new Session(id, record, this, http);
         var feature = RequestSessionFeature.Of(http);
         feature.Loaded = true;
         feature.Current = session;
@@ -107,7 +133,15 @@ internal sealed class SessionManager(
     /// <summary>Ends the session on the server; the id is worthless from now on.</summary>
     public async Task EndAsync(HttpContext http, Session session, CancellationToken cancellationToken)
     {
-        await store.DeleteAsync(session.Record.IdHash, cancellationToken);
+        if (_options.StatelessSessions)
+        {
+            await nonces.TryAddAsync(StatelessSessionCodec.RevocationKey(session.Record), session.Record.AbsoluteExpiresAt, cancellationToken);
+        }
+        else
+        {
+            await store.DeleteAsync(session.Record.IdHash, cancellationToken);
+        }
+
         var feature = RequestSessionFeature.Of(http);
         if (ReferenceEquals(feature.Current, session))
         {
@@ -126,6 +160,14 @@ internal sealed class SessionManager(
     internal async Task<bool> TrySaveAsync(Session session, string state, CancellationToken cancellationToken)
     {
         var record = session.Record;
+        if (_options.StatelessSessions)
+        {
+            // The new state travels in a new id, which the answer's session block hands back to the client.
+            session.MarkSaved(state);
+            Reissue(session);
+            return true;
+        }
+
         if (!await store.TryUpdateStateAsync(record.IdHash, record.Version, state, cancellationToken))
         {
             return false;
@@ -137,6 +179,11 @@ internal sealed class SessionManager(
 
     internal async Task ReloadAsync(Session session, CancellationToken cancellationToken)
     {
+        if (_options.StatelessSessions)
+        {
+            return;
+        }
+
         var record = await store.FindAsync(session.Record.IdHash, cancellationToken);
         // The session ended while we were writing to it: the caller is no longer signed in.
         session.Record = record ?? throw new MethodException(ErrorCodes.NotAuthorized, "Not authorized");
@@ -167,8 +214,23 @@ internal sealed class SessionManager(
             return;
         }
 
-        await store.RenewAsync(record.IdHash, wanted, cancellationToken);
         session.Record = record with { ExpiresAt = wanted };
+        if (_options.StatelessSessions)
+        {
+            Reissue(session);
+            return;
+        }
+
+        await store.RenewAsync(record.IdHash, wanted, cancellationToken);
+    }
+
+    private void Reissue(Session session)
+    {
+        session.Id = stateless.Encode(session.Record);
+        if (_options.UseCookies && session.HttpContext is { } http)
+        {
+            http.Response.Cookies.Append(CookieName, session.Id, Cookie(http, session.Record.ExpiresAt));
+        }
     }
 
     private static CookieOptions Cookie(HttpContext http, DateTimeOffset? expires) => new()

@@ -8,23 +8,23 @@ internal sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStor
     public async Task<bool> TryCreateAsync(AccountRecord account, CancellationToken cancellationToken) =>
         await database.ExecuteAsync(
             """
-            INSERT INTO tessera_accounts (user_id, password_hash, fields, roles, created_at)
-            VALUES ($user_id, $password_hash, $fields, $roles, $created_at)
+            INSERT INTO tessera_accounts (user_id, password_hash, fields, roles, created_at, sessions_valid_after)
+            VALUES ($user_id, $password_hash, $fields, $roles, $created_at, $sessions_valid_after)
             ON CONFLICT (user_id) DO NOTHING;
             """,
             p =>
             {
-                p.AddWithValue("$user_id", account.UserId);
-                p.AddWithValue("$password_hash", account.PasswordHash);
-                p.AddWithValue("$fields", account.Fields);
-                p.AddWithValue("$roles", JsonSerializer.Serialize(account.Roles));
+                Bind(p, account);
                 p.AddWithValue("$created_at", account.CreatedAt.ToUnixMilliseconds());
             },
             cancellationToken) == 1;
 
     public Task<AccountRecord?> FindAsync(string userId, CancellationToken cancellationToken) =>
         database.QuerySingleAsync(
-            "SELECT user_id, password_hash, fields, roles, created_at FROM tessera_accounts WHERE user_id = $user_id;",
+            """
+            SELECT user_id, password_hash, fields, roles, created_at, sessions_valid_after
+            FROM tessera_accounts WHERE user_id = $user_id;
+            """,
             p => p.AddWithValue("$user_id", userId),
             reader => new AccountRecord
             {
@@ -33,21 +33,26 @@ internal sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStor
                 Fields = reader.GetString(2),
                 Roles = JsonSerializer.Deserialize<string[]>(reader.GetString(3)) ?? [],
                 CreatedAt = reader.GetTime(4),
+                SessionsValidAfter = reader.IsDBNull(5) ? null : reader.GetTime(5),
             },
             cancellationToken);
 
     public async Task UpdateAsync(AccountRecord account, CancellationToken cancellationToken) =>
         await database.ExecuteAsync(
             """
-            UPDATE tessera_accounts SET password_hash = $password_hash, fields = $fields, roles = $roles
+            UPDATE tessera_accounts SET password_hash = $password_hash, fields = $fields, roles = $roles,
+                sessions_valid_after = $sessions_valid_after
             WHERE user_id = $user_id;
             """,
-            p =>
-            {
-                p.AddWithValue("$user_id", account.UserId);
-                p.AddWithValue("$password_hash", account.PasswordHash);
-                p.AddWithValue("$fields", account.Fields);
-                p.AddWithValue("$roles", JsonSerializer.Serialize(account.Roles));
-            },
+            p => Bind(p, account),
             cancellationToken);
+
+    private static void Bind(Microsoft.Data.Sqlite.SqliteParameterCollection p, AccountRecord account)
+    {
+        p.AddWithValue("$user_id", account.UserId);
+        p.AddWithValue("$password_hash", account.PasswordHash);
+        p.AddWithValue("$fields", account.Fields);
+        p.AddWithValue("$roles", JsonSerializer.Serialize(account.Roles));
+        p.AddWithValue("$sessions_valid_after", (object?)account.SessionsValidAfter?.ToUnixMilliseconds() ?? DBNull.Value);
+    }
 }

@@ -16,7 +16,8 @@ internal static class SqliteMigrations
             password_hash TEXT    NOT NULL,
             fields        TEXT    NOT NULL,
             roles         TEXT    NOT NULL,
-            created_at    INTEGER NOT NULL
+            created_at    INTEGER NOT NULL,
+            sessions_valid_after INTEGER
         );
         CREATE TABLE tessera_sessions (
             id_hash             BLOB    PRIMARY KEY,
