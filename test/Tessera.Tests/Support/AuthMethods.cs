@@ -33,6 +33,17 @@ public sealed class Secure
     }
 
     [Method, Authenticated] public int Read(Session session, string key) => session.Get<int>(key);
+
+    /// <summary>Both callers read the session, wait for each other, then save: one of them must lose.</summary>
+    public static readonly Barrier BothHaveRead = new(2);
+
+    [Method, Authenticated] public async Task<int> RacePut(Session session, int value)
+    {
+        session.Set("race", value);
+        await Task.Run(() => BothHaveRead.SignalAndWait(TimeSpan.FromSeconds(10)));
+        await session.SaveAsync();
+        return value;
+    }
 }
 
 /// <summary>A clock the test moves by hand.</summary>

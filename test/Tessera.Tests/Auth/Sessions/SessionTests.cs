@@ -158,6 +158,34 @@ public sealed class SessionTests
         Assert.Equal(0, (await host.Toto.CallAsync("secure.read", new { key = "missing" })).Result.GetInt32());
     }
 
+    [Theory]
+    [InlineData("Memory")]
+    [InlineData("Sqlite")]
+    public async Task State_TwoRequestsSavingFromOneVersion_OneGets1012AndNothingIsLostSilently(string database)
+    {
+        var directory = Directory.CreateTempSubdirectory("tessera-race-");
+        try
+        {
+            await using var host = await AuthHosts.StartAsync(
+                o => o.Configuration["Tessera:Storage:DbConnection"] = $"Data Source={Path.Combine(directory.FullName, "t.db")}",
+                database);
+            await host.Toto.CreateAccountAsync("ada", Password);
+
+            var answers = await Task.WhenAll(host.Toto.CallAsync("secure.race_put", new { value = 1 }), host.Toto.CallAsync("secure.race_put", new { value = 2 }));
+
+            var winner = Assert.Single(answers, a => a.ErrorCode is null);
+            var loser = Assert.Single(answers, a => a.ErrorCode is not null);
+            Assert.Equal(1012, loser.ErrorCode);
+            Assert.Equal("The session was changed by another request; reload it and try again.", loser.ErrorValue.GetString());
+            Assert.Equal(winner.Result.GetInt32(), (await host.Toto.CallAsync("secure.read", new { key = "race" })).Result.GetInt32());
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            directory.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Cookies_CarryTheSessionWhenEnabled_AndTheHeaderWins()
     {
