@@ -35,18 +35,15 @@ internal sealed class CallAuthorizer(IServiceProvider services) : ICallAuthorize
         }
 
         var http = context.HttpContext;
-        var load = await _sessions.LoadAsync(http, context.CancellationToken);
+        var load = access.Session == SessionUse.Anonymous
+            ? await _sessions.LoadOrCreateAnonymousAsync(http, context.CancellationToken)
+            : await _sessions.LoadAsync(http, context.CancellationToken);
         if (load.Error is { } refused)
         {
             return refused;
         }
 
         var session = load.Session;
-        if (session is null && access.Session == SessionUse.Anonymous)
-        {
-            session = await _sessions.CreateAsync(http, userId: null, context.CancellationToken);
-        }
-
         context.Session = session;
         if (session?.UserId is { } userId)
         {

@@ -5,4 +5,10 @@ public static class Transports
 {
     /// <summary>The Toto JSON envelope, URL-style calls and keyed batches.</summary>
     public const string Toto = "toto";
+
+    /// <summary>JSON-RPC 2.0 over HTTP at <c>/api</c>.</summary>
+    public const string JsonRpc = "jsonrpc";
+
+    /// <summary>XML-RPC at <c>/RPC2</c>.</summary>
+    public const string XmlRpc = "xmlrpc";
 }

@@ -6,6 +6,46 @@ namespace Tessera.Errors;
 /// </summary>
 internal static class ErrorTable
 {
+    public const int ParseErrorCode = -32700;
+    public const int InvalidRequestCode = -32600;
+    public const int MethodNotFoundCode = -32601;
+    public const int InvalidParamsCode = -32602;
+    public const int InternalErrorCode = -32603;
+    public const int AccessDeniedCode = -32001;
+
+    /// <summary>
+    /// The JSON-RPC 2.0 error for <paramref name="error"/>: the protocol's own codes for the failures it defines, and
+    /// the Toto or method code otherwise, with the value as message when it is a string and as <c>data</c> otherwise.
+    /// </summary>
+    public static (int Code, string Message, object? Data) ToJsonRpc(MethodError error) => error switch
+    {
+        { ProtocolCode: AccessDeniedCode } => (AccessDeniedCode, "Access denied", null),
+        { Code: ErrorCodes.ServerError } => (InternalErrorCode, "Internal error", error.Value),
+        { Code: ErrorCodes.MethodNotFound } => (MethodNotFoundCode, "Method not found", error.Value),
+        { Code: ErrorCodes.MissingMethod or ErrorCodes.MalformedRequest } => (InvalidRequestCode, "Invalid Request", error.Value),
+        { Code: ErrorCodes.InvalidParameters } => (InvalidParamsCode, "Invalid params", error.Value),
+        { Value: string message } => (error.Code, message, null),
+        _ => (error.Code, "Method error", error.Value),
+    };
+
+    /// <summary>
+    /// The XML-RPC fault for <paramref name="error"/>: the interoperable codes for protocol failures, the method's own
+    /// code otherwise; the fault string is the value, or its JSON text when it is not a string.
+    /// </summary>
+    public static (int Code, string Message) ToXmlRpc(MethodError error, Func<object?, string> toJson)
+    {
+        var message = error.Value as string ?? toJson(error.Value);
+        return error switch
+        {
+            { ProtocolCode: AccessDeniedCode } => (AccessDeniedCode, "Access denied"),
+            { Code: ErrorCodes.ServerError } => (InternalErrorCode, message),
+            { Code: ErrorCodes.MethodNotFound } => (MethodNotFoundCode, message),
+            { Code: ErrorCodes.MissingMethod or ErrorCodes.MalformedRequest } => (InvalidRequestCode, message),
+            { Code: ErrorCodes.InvalidParameters } => (InvalidParamsCode, message),
+            _ => (error.Code, message),
+        };
+    }
+
     public static MethodError MethodNotFound(string name) => new(ErrorCodes.MethodNotFound, $"Cannot call '{name}'.");
 
     public static MethodError MissingMethod() => new(ErrorCodes.MissingMethod, "Missing method.");
@@ -20,8 +60,8 @@ internal static class ErrorTable
 
     public static MethodError NotAuthorized() => new(ErrorCodes.NotAuthorized, "Not authorized");
 
-    /// <summary>A missing or wrong API token (gemstone's "Access denied"; JSON-RPC answers it as -32001).</summary>
-    public static MethodError AccessDenied() => new(ErrorCodes.NotAuthorized, "Access denied");
+    /// <summary>A missing or wrong API token (gemstone's "Access denied"; JSON-RPC and XML-RPC answer -32001).</summary>
+    public static MethodError AccessDenied() => new(ErrorCodes.NotAuthorized, "Access denied") { ProtocolCode = AccessDeniedCode };
 
     public static MethodError InvalidCredentials() => new(ErrorCodes.InvalidCredentials, "Invalid user ID or password");
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tessera.Dispatch;
 using Tessera.Observability;
+using Tessera.Wires.JsonRpc;
 using Tessera.Wires.Toto;
 
 namespace Tessera;
@@ -30,8 +31,10 @@ public static class TesseraEndpointRouteBuilderExtensions
         var options = services.GetRequiredService<IOptions<TesseraOptions>>().Value;
         var registry = services.GetRequiredService<MethodRegistry>();
         var toto = services.GetRequiredService<TotoEndpoint>();
+        var jsonRpc = services.GetRequiredService<JsonRpcEndpoint>();
 
         var group = endpoints.MapGroup(options.Root.TrimEnd('/'));
+        group.Map(options.JsonRpcPath, jsonRpc.HandleAsync).WithDisplayName("Tessera JSON-RPC 2.0");
         group.Map("/{**path}", toto.HandleAsync).WithDisplayName("Tessera Toto envelope");
 
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Tessera");

@@ -24,6 +24,14 @@ public sealed class TesseraOptions
     [Description("Path prefix every endpoint is mounted under, e.g. /svc.")]
     public string Root { get; set; } = "/";
 
+    /// <summary>The path of the JSON-RPC 2.0 endpoint, under <see cref="Root"/>.</summary>
+    [Description("Path of the JSON-RPC 2.0 endpoint (gemstone's /api).")]
+    public string JsonRpcPath { get; set; } = "/api";
+
+    /// <summary>The path of the XML-RPC endpoint, under <see cref="Root"/>.</summary>
+    [Description("Path of the XML-RPC endpoint.")]
+    public string XmlRpcPath { get; set; } = "/RPC2";
+
     /// <summary>The largest request body accepted, in bytes; larger ones are answered with HTTP 413.</summary>
     [Description("Largest request body accepted, in bytes (larger gets HTTP 413 and error 1011).")]
     public long MaxRequestBodySize { get; set; } = 1024 * 1024;
@@ -35,6 +43,10 @@ public sealed class TesseraOptions
     /// <summary>The most calls one batch may carry.</summary>
     [Description("Most calls one batch may carry.")]
     public int MaxBatchSize { get; set; } = 100;
+
+    /// <summary>How many entries of one JSON-RPC batch run at the same time.</summary>
+    [Description("How many entries of one JSON-RPC batch run at the same time.")]
+    public int BatchConcurrency { get; set; } = 4;
 
     /// <summary>
     /// The <c>Access-Control-Allow-Origin</c> sent on the Toto endpoint; empty turns CORS headers off.

@@ -23,6 +23,14 @@ internal sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
             failures.Add($"root must start with '/' (got '{options.Root}').");
         }
 
+        foreach (var (option, path) in new[] { ("json_rpc_path", options.JsonRpcPath), ("xml_rpc_path", options.XmlRpcPath) })
+        {
+            if (string.IsNullOrEmpty(path) || path[0] != '/' || path.Length == 1)
+            {
+                failures.Add($"{option} must be a path like /api (got '{path}').");
+            }
+        }
+
         if (options.MaxRequestBodySize <= 0)
         {
             failures.Add($"max_request_body_size must be positive (got {options.MaxRequestBodySize}).");
@@ -36,6 +44,11 @@ internal sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
         if (options.MaxBatchSize < 1)
         {
             failures.Add($"max_batch_size must be at least 1 (got {options.MaxBatchSize}).");
+        }
+
+        if (options.BatchConcurrency < 1)
+        {
+            failures.Add($"batch_concurrency must be at least 1 (got {options.BatchConcurrency}).");
         }
 
         if (options.ShutdownTimeoutSeconds < 0)

@@ -9,6 +9,8 @@ using Tessera.Auth.Tokens;
 using Tessera.Dispatch;
 using Tessera.Hosting;
 using Tessera.Observability;
+using Tessera.Wires.Http;
+using Tessera.Wires.JsonRpc;
 using Tessera.Wires.Toto;
 
 namespace Tessera;
@@ -63,9 +65,12 @@ public static class TesseraServiceCollectionExtensions
             [.. provider.GetServices<IMethodFilter>()],
             sessionsEnabled: provider.GetService<SessionManager>() is not null).Build());
         services.TryAddSingleton<MethodDispatcher>();
+        services.TryAddSingleton<ResponseSender>();
         services.TryAddSingleton<TotoCors>();
         services.TryAddSingleton<TotoResponseWriter>();
         services.TryAddSingleton<TotoEndpoint>();
+        services.TryAddSingleton<JsonRpcWriter>();
+        services.TryAddSingleton<JsonRpcEndpoint>();
     }
 
     // Configuration is applied after every code delegate, so files, variables and arguments win over code.

@@ -10,6 +10,9 @@ internal sealed class RequestSessionFeature
 {
     public bool Loaded { get; set; }
 
+    /// <summary>Serializes loading and creating, because the entries of a JSON-RPC batch run concurrently.</summary>
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
     public Session? Current { get; set; }
 
     /// <summary>The request body as received, for signature checks.</summary>

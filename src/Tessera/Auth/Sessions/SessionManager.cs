@@ -41,6 +41,40 @@ internal sealed class SessionManager(
             return new SessionLoad(feature.Current, null);
         }
 
+        await feature.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            return feature.Loaded ? new SessionLoad(feature.Current, null) : await LoadOnceAsync(http, feature, cancellationToken);
+        }
+        finally
+        {
+            feature.Gate.Release();
+        }
+    }
+
+    /// <summary>The request's session, or a new anonymous one, created at most once per request.</summary>
+    public async ValueTask<SessionLoad> LoadOrCreateAnonymousAsync(HttpContext http, CancellationToken cancellationToken)
+    {
+        var load = await LoadAsync(http, cancellationToken);
+        if (load.Error is not null || load.Session is not null)
+        {
+            return load;
+        }
+
+        var feature = RequestSessionFeature.Of(http);
+        await feature.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            return new SessionLoad(feature.Current ?? await CreateCoreAsync(http, userId: null, cancellationToken), null);
+        }
+        finally
+        {
+            feature.Gate.Release();
+        }
+    }
+
+    private async Task<SessionLoad> LoadOnceAsync(HttpContext http, RequestSessionFeature feature, CancellationToken cancellationToken)
+    {
         feature.Loaded = true;
         var id = PresentedId(http.Request);
         var now = time.GetUtcNow();
@@ -97,6 +131,20 @@ internal sealed class SessionManager(
 
     /// <summary>Starts a new session (a new id every time) and makes it the request's session.</summary>
     public async Task<Session> CreateAsync(HttpContext http, string? userId, CancellationToken cancellationToken)
+    {
+        var gate = RequestSessionFeature.Of(http).Gate;
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await CreateCoreAsync(http, userId, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<Session> CreateCoreAsync(HttpContext http, string? userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var absolute = now.AddSeconds(_options.SessionMaxLifetime);

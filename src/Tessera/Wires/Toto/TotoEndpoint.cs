@@ -5,8 +5,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Tessera.Auth.Sessions;
-using Tessera.Auth.Signing;
 using Tessera.Dispatch;
 using Tessera.Dispatch.Binding;
 using Tessera.Errors;
@@ -27,12 +25,9 @@ internal sealed class TotoEndpoint(
     IOptions<TesseraOptions> options,
     IServiceScopeFactory scopes,
     ILogger<TotoEndpoint> logger,
-    IServiceProvider services)
+    ResponseSender sender)
 {
     private readonly TesseraOptions _options = options.Value;
-
-    // Signature checks need the body exactly as sent; without signing, nothing keeps it.
-    private readonly bool _keepsRawBody = services.GetService<RequestSignatures>()?.Mode is { } mode && mode != HmacMode.Off;
 
     public async Task HandleAsync(HttpContext http)
     {
@@ -120,7 +115,7 @@ internal sealed class TotoEndpoint(
             return;
         }
 
-        using var raw = _keepsRawBody ? await KeepRawBodyAsync(http) : null;
+        using var raw = sender.KeepsRawBody ? await KeepRawBodyAsync(http) : null;
         if (raw is { TooLarge: true })
         {
             await RejectAsync(http, StatusCodes.Status413PayloadTooLarge, TooLargeMessage());
@@ -155,10 +150,7 @@ internal sealed class TotoEndpoint(
             return;
         }
 
-        if (_keepsRawBody)
-        {
-            RequestSessionFeature.Of(http).RawBody = body.Memory;
-        }
+        sender.RememberRawBody(http, body.Memory);
 
         if (body.Length == 0)
         {
@@ -279,7 +271,7 @@ internal sealed class TotoEndpoint(
         var body = await RequestBody.ReadAsync(http.Request, _options.MaxRequestBodySize, http.RequestAborted);
         if (!body.TooLarge)
         {
-            RequestSessionFeature.Of(http).RawBody = body.Memory;
+            sender.RememberRawBody(http, body.Memory);
             http.Request.Body = new MemoryStream(body.Memory.ToArray(), writable: false);
         }
 

@@ -1,9 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tessera.Auth.Sessions;
-using Tessera.Auth.Signing;
 using Tessera.Dispatch;
 using Tessera.Errors;
 using Tessera.Observability;
@@ -18,11 +16,9 @@ namespace Tessera.Wires.Toto;
 internal sealed class TotoResponseWriter(
     TesseraJson json,
     MethodDispatcher dispatcher,
-    ILogger<TotoResponseWriter> logger,
-    IServiceProvider services)
+    ResponseSender sender,
+    ILogger<TotoResponseWriter> logger)
 {
-    private readonly RequestSignatures? _signatures = services.GetService<RequestSignatures>();
-
     public async Task WriteSingleAsync(HttpContext http, CallOutcome outcome, bool headOnly)
     {
         var session = RequestSessionFeature.CurrentOf(http);
@@ -141,21 +137,6 @@ internal sealed class TotoResponseWriter(
         writer.WriteEndObject();
     }
 
-    private async Task SendAsync(HttpContext http, int statusCode, PooledBufferWriter buffer, bool headOnly)
-    {
-        var response = http.Response;
-        if (_signatures is not null && http.Features.Get<RequestSessionFeature>() is { } feature
-            && _signatures.SignResponse(feature.Current, feature, buffer.WrittenMemory.Span) is { } signature)
-        {
-            response.Headers[RequestSignatures.SignatureHeader] = signature;
-        }
-
-        response.StatusCode = statusCode;
-        response.ContentType = "application/json";
-        response.ContentLength = buffer.WrittenCount;
-        if (!headOnly)
-        {
-            await response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
-        }
-    }
+    private Task SendAsync(HttpContext http, int statusCode, PooledBufferWriter buffer, bool headOnly) =>
+        sender.SendAsync(http, statusCode, "application/json", buffer.WrittenMemory, headOnly);
 }

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Tessera.Dispatch;
+using Tessera.Errors;
+using Tessera.Observability;
+using Tessera.Wires.Http;
+
+namespace Tessera.Wires.JsonRpc;
+
+/// <summary>
+/// Writes JSON-RPC 2.0 response objects: <c>{"jsonrpc": "2.0", "result" | "error", "id"}</c>, echoing the id exactly
+/// as sent (its type, and 0, included). A result that cannot be serialized becomes an internal error.
+/// </summary>
+internal sealed class JsonRpcWriter(TesseraJson json, MethodDispatcher dispatcher, ILogger<JsonRpcWriter> logger)
+{
+    public byte[] Serialize(CallOutcome outcome, JsonElement id)
+    {
+        using var buffer = new PooledBufferWriter();
+        try
+        {
+            Write(buffer, outcome, id);
+        }
+        catch (Exception exception) when (exception is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            Log.ResultNotSerializable(logger, outcome.Method?.Name ?? "(none)", outcome.TransactionId, exception);
+            buffer.Clear();
+            Write(buffer, outcome with { Error = dispatcher.ServerError(exception, outcome.TransactionId) }, id);
+        }
+
+        return buffer.WrittenMemory.ToArray();
+    }
+
+    public byte[] SerializeError(MethodError error, JsonElement id, int? code = null, string? message = null)
+    {
+        using var buffer = new PooledBufferWriter();
+        using (var writer = new Utf8JsonWriter(buffer, json.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("jsonrpc"u8, "2.0");
+            WriteError(writer, error, code, message);
+            WriteId(writer, id);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenMemory.ToArray();
+    }
+
+    private void Write(PooledBufferWriter buffer, CallOutcome outcome, JsonElement id)
+    {
+        using var writer = new Utf8JsonWriter(buffer, json.WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString("jsonrpc"u8, "2.0");
+        if (outcome.Error is { } error)
+        {
+            WriteError(writer, error, code: null, message: null);
+        }
+        else
+        {
+            writer.WritePropertyName("result"u8);
+            if (outcome.Method?.ResultTypeInfo is { } resultType)
+            {
+                JsonSerializer.Serialize(writer, outcome.Result, resultType);
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+        }
+
+        WriteId(writer, id);
+        writer.WriteEndObject();
+    }
+
+    private void WriteError(Utf8JsonWriter writer, MethodError error, int? code, string? message)
+    {
+        var mapped = ErrorTable.ToJsonRpc(error);
+        writer.WriteStartObject("error"u8);
+        writer.WriteNumber("code"u8, code ?? mapped.Code);
+        writer.WriteString("message"u8, message ?? mapped.Message);
+        if (mapped.Data is { } data)
+        {
+            writer.WritePropertyName("data"u8);
+            JsonSerializer.Serialize(writer, data, data.GetType(), json.Results);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteId(Utf8JsonWriter writer, JsonElement id)
+    {
+        writer.WritePropertyName("id"u8);
+        if (id.ValueKind == JsonValueKind.Undefined)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            id.WriteTo(writer);
+        }
+    }
+}
