@@ -1,0 +1,96 @@
+using System.Diagnostics;
+
+namespace Tessera.Tests.Support;
+
+/// <summary>
+/// Finds and runs programs the project did not write (node, python3). A test that needs one is skipped, loudly,
+/// only on a machine without it, and never under CI=true, where a missing tool must fail the run.
+/// </summary>
+public static class ExternalTool
+{
+    public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    public static string InteropFolder => Path.Combine(RepositoryRoot, "test", "interop");
+
+    public static bool IsOnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, program)));
+
+    public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string program, IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory ?? InteropFolder,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await output, await errors);
+    }
+
+    private static readonly SemaphoreSlim NpmLock = new(1, 1);
+
+    /// <summary>Installs the pinned npm packages of test/interop once (npm ci), if they are not there yet.</summary>
+    public static async Task EnsureNodePackagesAsync()
+    {
+        await NpmLock.WaitAsync();
+        try
+        {
+            if (Directory.Exists(Path.Combine(InteropFolder, "node_modules", "jayson")))
+            {
+                return;
+            }
+
+            var (exitCode, output, errors) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], timeout: TimeSpan.FromMinutes(3));
+            Assert.True(exitCode == 0, $"npm ci in test/interop failed:\n{output}\n{errors}");
+        }
+        finally
+        {
+            NpmLock.Release();
+        }
+    }
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Tessera.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The tests run outside the repository: Tessera.slnx was not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>A fact that needs an external program: skipped with the reason on a machine without it, unless CI=true.</summary>
+public sealed class NeedsToolFactAttribute : FactAttribute
+{
+    public NeedsToolFactAttribute(string program)
+    {
+        if (!ExternalTool.IsOnPath(program) && !ExternalTool.InCi)
+        {
+            Skip = $"SKIPPED LOUDLY: '{program}' is not on PATH; install it to run this interoperability test (CI fails instead of skipping).";
+        }
+    }
+}
