@@ -7,6 +7,7 @@ using Tessera.Dispatch;
 using Tessera.Observability;
 using Tessera.Wires.JsonRpc;
 using Tessera.Wires.Toto;
+using Tessera.Wires.XmlRpc;
 
 namespace Tessera;
 
@@ -32,9 +33,11 @@ public static class TesseraEndpointRouteBuilderExtensions
         var registry = services.GetRequiredService<MethodRegistry>();
         var toto = services.GetRequiredService<TotoEndpoint>();
         var jsonRpc = services.GetRequiredService<JsonRpcEndpoint>();
+        var xmlRpc = services.GetRequiredService<XmlRpcEndpoint>();
 
         var group = endpoints.MapGroup(options.Root.TrimEnd('/'));
         group.Map(options.JsonRpcPath, jsonRpc.HandleAsync).WithDisplayName("Tessera JSON-RPC 2.0");
+        group.Map(options.XmlRpcPath, xmlRpc.HandleAsync).WithDisplayName("Tessera XML-RPC");
         group.Map("/{**path}", toto.HandleAsync).WithDisplayName("Tessera Toto envelope");
 
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Tessera");

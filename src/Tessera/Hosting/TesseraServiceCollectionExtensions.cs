@@ -12,6 +12,7 @@ using Tessera.Observability;
 using Tessera.Wires.Http;
 using Tessera.Wires.JsonRpc;
 using Tessera.Wires.Toto;
+using Tessera.Wires.XmlRpc;
 
 namespace Tessera;
 
@@ -71,6 +72,7 @@ public static class TesseraServiceCollectionExtensions
         services.TryAddSingleton<TotoEndpoint>();
         services.TryAddSingleton<JsonRpcWriter>();
         services.TryAddSingleton<JsonRpcEndpoint>();
+        services.TryAddSingleton<XmlRpcEndpoint>();
     }
 
     // Configuration is applied after every code delegate, so files, variables and arguments win over code.

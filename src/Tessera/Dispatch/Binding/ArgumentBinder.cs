@@ -125,7 +125,8 @@ internal static class ArgumentBinder
 
     private static object? Read(ParameterDescriptor parameter, JsonElement element, bool fromStrings, ref List<string>? invalid)
     {
-        if (element.ValueKind == JsonValueKind.Null)
+        // A raw JsonElement parameter takes null as it takes any other JSON value.
+        if (element.ValueKind == JsonValueKind.Null && parameter.Type != typeof(JsonElement))
         {
             if (parameter.AcceptsNull || parameter.IsOptional)
             {
