@@ -5,6 +5,7 @@ namespace HelloService;
 /// <summary>Callable as <c>counter.increment</c> by a signed-in user: a count kept in the session's state.</summary>
 public sealed class Counter
 {
+    /// <summary>Counts calls in the caller's session and answers the new count.</summary>
     [Method]
     [Authenticated]
     public async Task<CountResult> Increment(Session session)

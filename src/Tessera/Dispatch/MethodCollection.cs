@@ -11,6 +11,7 @@ public sealed class MethodCollection
     private readonly List<Assembly> _assemblies = [];
     private readonly List<Type> _types = [];
     private readonly List<KeyValuePair<string, Delegate>> _delegates = [];
+    private readonly List<Type> _builtIns = [];
 
     /// <summary>
     /// Whether the entry assembly is scanned for <see cref="MethodAttribute"/> methods. Defaults to
@@ -23,6 +24,17 @@ public sealed class MethodCollection
     internal IReadOnlyList<Type> Types => _types;
 
     internal IReadOnlyList<KeyValuePair<string, Delegate>> Delegates => _delegates;
+
+    /// <summary>Tessera's own protocol methods, which may use reserved names (<c>rpc.discover</c>).</summary>
+    internal IReadOnlyList<Type> BuiltIns => _builtIns;
+
+    internal void AddBuiltIn(Type type)
+    {
+        if (!_builtIns.Contains(type))
+        {
+            _builtIns.Add(type);
+        }
+    }
 
     /// <summary>Adds a delegate as a method, for example <c>Add("math.add", (int a, int b) =&gt; a + b)</c>.</summary>
     public MethodCollection Add(string name, Delegate handler)

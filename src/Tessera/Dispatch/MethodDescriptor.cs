@@ -44,6 +44,12 @@ internal sealed class MethodDescriptor
 
     public string? Description { get; init; }
 
+    /// <summary>Tessera's own protocol methods (discovery, compatibility), left out of discovery documents.</summary>
+    public bool IsProtocolMethod { get; init; }
+
+    /// <summary>Errors the method declares with <see cref="MethodErrorAttribute"/>.</summary>
+    public IReadOnlyList<MethodErrorAttribute> DeclaredErrors { get; init; } = [];
+
     /// <summary>What the caller must present: session, roles, policies, API token.</summary>
     public Auth.AccessRequirement Access { get; init; } = Auth.AccessRequirement.None;
 }

@@ -24,14 +24,19 @@ internal sealed class MethodRegistryBuilder(
 
     public MethodRegistry Build()
     {
+        foreach (var type in collection.BuiltIns)
+        {
+            AddType(type, builtIn: true);
+        }
+
         foreach (var type in DiscoverTypes())
         {
-            AddType(type);
+            AddType(type, builtIn: false);
         }
 
         foreach (var (name, handler) in collection.Delegates)
         {
-            Add(name, handler.Method, handler, source: "delegate");
+            Add(name, handler.Method, handler, builtIn: false);
         }
 
         if (_problems.Count > 0)
@@ -79,7 +84,7 @@ internal sealed class MethodRegistryBuilder(
         }
     }
 
-    private void AddType(Type type)
+    private void AddType(Type type, bool builtIn)
     {
         const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance
             | BindingFlags.Static | BindingFlags.DeclaredOnly;
@@ -105,12 +110,12 @@ internal sealed class MethodRegistryBuilder(
             }
             else
             {
-                Add(attribute.Name ?? MethodNaming.ConventionalName(type, method.Name), method, handler: null, source: where);
+                Add(attribute.Name ?? MethodNaming.ConventionalName(type, method.Name), method, handler: null, builtIn);
             }
         }
     }
 
-    private void Add(string name, MethodInfo method, Delegate? handler, string source)
+    private void Add(string name, MethodInfo method, Delegate? handler, bool builtIn)
     {
         var signature = handler is null ? MethodNaming.Describe(method) : $"delegate {DescribeDelegate(method)}";
         if (!MethodNaming.IsValidName(name))
@@ -120,7 +125,7 @@ internal sealed class MethodRegistryBuilder(
             return;
         }
 
-        if (MethodNaming.ReservedPrefixOf(name) is { } reserved)
+        if (!builtIn && MethodNaming.ReservedPrefixOf(name) is { } reserved)
         {
             _problems.Add($"'{name}' ({signature}) starts with '{reserved}', which is reserved for Tessera's own " +
                 "endpoints and protocol methods; give it another name with [Method(\"...\")].");
@@ -136,7 +141,7 @@ internal sealed class MethodRegistryBuilder(
 
         try
         {
-            var descriptor = Describe(name, method, handler, signature);
+            var descriptor = Describe(name, method, handler, signature, builtIn);
             if (descriptor.Access.Session != Auth.SessionUse.None && !sessionsEnabled)
             {
                 throw new MethodDefinitionException(
@@ -152,7 +157,7 @@ internal sealed class MethodRegistryBuilder(
         }
     }
 
-    private MethodDescriptor Describe(string name, MethodInfo method, Delegate? handler, string signature)
+    private MethodDescriptor Describe(string name, MethodInfo method, Delegate? handler, string signature, bool builtIn)
     {
         var parameters = method.GetParameters().Select(_parameters.Create).ToArray();
         var wire = parameters.Where(p => p.Source == ParameterSource.Wire).ToArray();
@@ -181,7 +186,9 @@ internal sealed class MethodRegistryBuilder(
             ReturnsVoid = resultType is null,
             ResultTypeInfo = resultType is null ? null : ResultInfo(resultType),
             ActivityName = name,
-            Description = method.GetCustomAttribute<DescriptionAttribute>()?.Description,
+            Description = method.GetCustomAttribute<DescriptionAttribute>()?.Description ?? Discovery.XmlDocumentation.SummaryOf(method),
+            IsProtocolMethod = builtIn,
+            DeclaredErrors = [.. method.GetCustomAttributes<MethodErrorAttribute>()],
             Access = Auth.AccessRequirement.For(
                 method,
                 injectsSession: parameters.Any(p => p.Source is ParameterSource.Session or ParameterSource.Account)),

@@ -41,6 +41,15 @@ internal sealed class TesseraJson
         };
         Parameters.MakeReadOnly();
 
+        // For JSON Schema: the wire's names and enums, without the lenient converters that have no schema.
+        Schemas = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = naming,
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+            Converters = { new JsonStringEnumConverter(naming) },
+        };
+        Schemas.MakeReadOnly();
+
         DocumentOptions = new JsonDocumentOptions { MaxDepth = options.Value.MaxJsonDepth };
         WriterOptions = new JsonWriterOptions { Encoder = JavaScriptEncoder.Default, SkipValidation = true };
     }
@@ -48,6 +57,8 @@ internal sealed class TesseraJson
     public JsonSerializerOptions Results { get; }
 
     public JsonSerializerOptions Parameters { get; }
+
+    public JsonSerializerOptions Schemas { get; }
 
     public JsonDocumentOptions DocumentOptions { get; }
 

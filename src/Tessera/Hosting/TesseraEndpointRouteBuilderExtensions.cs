@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tessera.Discovery;
 using Tessera.Dispatch;
 using Tessera.Observability;
 using Tessera.Wires.JsonRpc;
@@ -38,6 +40,10 @@ public static class TesseraEndpointRouteBuilderExtensions
         var group = endpoints.MapGroup(options.Root.TrimEnd('/'));
         group.Map(options.JsonRpcPath, jsonRpc.HandleAsync).WithDisplayName("Tessera JSON-RPC 2.0");
         group.Map(options.XmlRpcPath, xmlRpc.HandleAsync).WithDisplayName("Tessera XML-RPC");
+        group.MapGet("/_tessera/openrpc.json", (HttpContext http) =>
+                http.Response.WriteAsJsonAsync(
+                    services.GetRequiredService<OpenRpcDocument>().Document, services.GetRequiredService<TesseraJson>().Results, http.RequestAborted))
+            .WithDisplayName("Tessera OpenRPC document");
         group.Map("/{**path}", toto.HandleAsync).WithDisplayName("Tessera Toto envelope");
 
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Tessera");

@@ -12,6 +12,10 @@ public sealed class TesseraOptions
     /// <summary>The configuration section the options are read from.</summary>
     public const string SectionName = "Tessera";
 
+    /// <summary>The service's name in discovery documents; empty means the entry assembly's name.</summary>
+    [Description("Service name in discovery documents; empty means the entry assembly's name.")]
+    public string ServiceName { get; set; } = string.Empty;
+
     /// <summary>The address <c>TesseraServer</c> listens on.</summary>
     [Description("Address to listen on. Use 0.0.0.0 to accept connections from other machines.")]
     public string Host { get; set; } = "127.0.0.1";

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Tessera.Auth;
 using Tessera.Auth.Sessions;
 using Tessera.Auth.Tokens;
+using Tessera.Discovery;
 using Tessera.Dispatch;
 using Tessera.Hosting;
 using Tessera.Observability;
@@ -73,6 +74,8 @@ public static class TesseraServiceCollectionExtensions
         services.TryAddSingleton<JsonRpcWriter>();
         services.TryAddSingleton<JsonRpcEndpoint>();
         services.TryAddSingleton<XmlRpcEndpoint>();
+        services.TryAddSingleton<OpenRpcDocument>();
+        builder.Methods.AddBuiltIn(typeof(DiscoveryMethods));
     }
 
     // Configuration is applied after every code delegate, so files, variables and arguments win over code.

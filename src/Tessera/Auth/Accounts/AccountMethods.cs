@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -16,6 +17,7 @@ internal sealed class AccountMethods(AccountService accounts, SessionManager ses
         new(["user_id", "userId", "password", "new_password", "newPassword", "method", "parameters"], StringComparer.Ordinal);
 
     [Method("account.create")]
+    [Description("Creates an account (user ids are lower-cased; extra parameters are stored as fields) and signs in.")]
     public async Task<LoginResult> CreateAsync(string userId, string password, [AllParameters] JsonElement parameters, MethodContext context)
     {
         var account = await accounts.CreateAsync(userId, password, FieldsOf(parameters), context.CancellationToken);
@@ -23,6 +25,7 @@ internal sealed class AccountMethods(AccountService accounts, SessionManager ses
     }
 
     [Method("account.login")]
+    [Description("Signs in and answers a new session.")]
     public async Task<LoginResult> LoginAsync(string userId, string password, MethodContext context)
     {
         var account = await accounts.VerifyAsync(userId, password, context.CancellationToken);
@@ -37,6 +40,7 @@ internal sealed class AccountMethods(AccountService accounts, SessionManager ses
     }
 
     [Method("account.logout")]
+    [Description("Ends the caller's session on the server.")]
     [OptionallyAuthenticated]
     public async Task<LogoutResult> LogoutAsync(MethodContext context)
     {
@@ -50,6 +54,7 @@ internal sealed class AccountMethods(AccountService accounts, SessionManager ses
     }
 
     [Method("account.update")]
+    [Description("Changes the password and/or fields, given the current password.")]
     [Authenticated]
     public async Task<Dictionary<string, object?>> UpdateAsync(
         string password,

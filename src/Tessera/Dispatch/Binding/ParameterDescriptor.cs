@@ -39,6 +39,9 @@ internal sealed class ParameterDescriptor
 
     public ValidationAttribute[] Validators { get; init; } = [];
 
+    /// <summary>What the parameter means, from <c>[Description]</c> or the XML doc comment.</summary>
+    public string? Description { get; init; }
+
     /// <summary>The parameter's type carries DataAnnotations rules on its own properties.</summary>
     public bool ValidatesProperties { get; init; }
 }
