@@ -1,3 +1,3 @@
 using Tessera;
 
-TesseraServer.Run(args, tessera => tessera.AddAccounts());
+TesseraServer.Run(args, tessera => tessera.AddAccounts().AddBson());

@@ -10,7 +10,9 @@ using Tessera.Discovery;
 using Tessera.Dispatch;
 using Tessera.Hosting;
 using Tessera.Observability;
+using Tessera.Wires.Formats;
 using Tessera.Wires.Http;
+using Tessera.Wires.MessagePack;
 using Tessera.Wires.JsonRpc;
 using Tessera.Wires.Toto;
 using Tessera.Wires.XmlRpc;
@@ -68,6 +70,8 @@ public static class TesseraServiceCollectionExtensions
             sessionsEnabled: provider.GetService<SessionManager>() is not null).Build());
         services.TryAddSingleton<MethodDispatcher>();
         services.TryAddSingleton<ResponseSender>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IBodyFormat, MessagePackBodyFormat>());
+        services.TryAddSingleton<BodyFormats>();
         services.TryAddSingleton<TotoCors>();
         services.TryAddSingleton<TotoResponseWriter>();
         services.TryAddSingleton<TotoEndpoint>();

@@ -14,7 +14,7 @@ public static class Hosts
     /// <summary>HelloService's methods with accounts on a memory store, as the sample runs them.</summary>
     public static Task<TesseraTestHost> StartHelloServiceAsync(Action<TesseraTestHostOptions>? options = null) =>
         TesseraTestHost.StartAsync(
-            t => t.AddAccounts().Methods.AddAssembly(typeof(HelloService.Greeting).Assembly),
+            t => t.AddAccounts().AddBson().Methods.AddAssembly(typeof(HelloService.Greeting).Assembly),
             o =>
             {
                 o.Configuration["Tessera:Storage:Database"] = "Memory";

@@ -9,6 +9,7 @@ using Tessera.Dispatch;
 using Tessera.Dispatch.Binding;
 using Tessera.Errors;
 using Tessera.Observability;
+using Tessera.Wires.Formats;
 using Tessera.Wires.Http;
 
 namespace Tessera.Wires.Toto;
@@ -21,17 +22,23 @@ internal sealed class TotoEndpoint(
     MethodDispatcher dispatcher,
     TotoResponseWriter writer,
     TotoCors cors,
-    TesseraJson json,
+    TesseraJson jsonOptions,
     IOptions<TesseraOptions> options,
     IServiceScopeFactory scopes,
     ILogger<TotoEndpoint> logger,
-    ResponseSender sender)
+    ResponseSender sender,
+    BodyFormats formats)
 {
     private readonly TesseraOptions _options = options.Value;
 
     public async Task HandleAsync(HttpContext http)
     {
         cors.Apply(http.Response);
+        if (formats.ForAnswer(http.Request) is { } answerFormat)
+        {
+            http.Features.Set(new AnswerFormat(answerFormat));
+        }
+
         try
         {
             var method = http.Request.Method;
@@ -94,15 +101,18 @@ internal sealed class TotoEndpoint(
         switch (BodyKinds.Of(request.ContentType))
         {
             case BodyKind.Json:
-                await PostJsonAsync(http, pathMethod);
+                await PostJsonAsync(http, pathMethod, format: null);
                 break;
             case BodyKind.Form:
                 await PostFormAsync(http, pathMethod);
                 break;
+            case BodyKind.Unsupported when formats.ForContentType(request.ContentType) is { } format:
+                await PostJsonAsync(http, pathMethod, format);
+                break;
             default:
                 await RejectAsync(http, StatusCodes.Status415UnsupportedMediaType,
                     $"Content-Type '{request.ContentType}' is not supported; send application/json, " +
-                    "application/x-www-form-urlencoded or multipart/form-data.");
+                    "application/x-www-form-urlencoded, multipart/form-data or a registered body format.");
                 break;
         }
     }
@@ -141,7 +151,8 @@ internal sealed class TotoEndpoint(
         await writer.WriteSingleAsync(http, outcome, headOnly: false);
     }
 
-    private async Task PostJsonAsync(HttpContext http, string? pathMethod)
+    /// <summary>A JSON body, or a body in another format translated to JSON first.</summary>
+    private async Task PostJsonAsync(HttpContext http, string? pathMethod, IBodyFormat? format)
     {
         using var body = await RequestBody.ReadAsync(http.Request, _options.MaxRequestBodySize, http.RequestAborted);
         if (body.TooLarge)
@@ -151,15 +162,28 @@ internal sealed class TotoEndpoint(
         }
 
         sender.RememberRawBody(http, body.Memory);
+        var json = body.Memory;
+        if (format is not null && body.Length > 0)
+        {
+            try
+            {
+                json = format.ToJson(body.Memory.Span, _options.MaxJsonDepth);
+            }
+            catch (FormatException exception)
+            {
+                await RejectAsync(http, StatusCodes.Status400BadRequest, $"The {format.MediaType} body is malformed: {exception.Message}");
+                return;
+            }
+        }
 
-        if (body.Length == 0)
+        if (json.Length == 0)
         {
             var empty = await dispatcher.DispatchAsync(pathMethod, default, http, http.RequestServices, Transports.Toto);
             await writer.WriteSingleAsync(http, empty, headOnly: false);
             return;
         }
 
-        if (!Utf8.IsValid(body.Memory.Span))
+        if (!Utf8.IsValid(json.Span))
         {
             await RejectAsync(http, StatusCodes.Status400BadRequest, "The request body is not valid UTF-8.");
             return;
@@ -168,7 +192,7 @@ internal sealed class TotoEndpoint(
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body.Memory, json.DocumentOptions);
+            document = JsonDocument.Parse(json, jsonOptions.DocumentOptions);
         }
         catch (JsonException exception)
         {

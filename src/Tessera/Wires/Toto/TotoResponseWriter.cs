@@ -5,6 +5,7 @@ using Tessera.Auth.Sessions;
 using Tessera.Dispatch;
 using Tessera.Errors;
 using Tessera.Observability;
+using Tessera.Wires.Formats;
 using Tessera.Wires.Http;
 
 namespace Tessera.Wires.Toto;
@@ -31,7 +32,8 @@ internal sealed class TotoResponseWriter(
 
         using var buffer = new PooledBufferWriter();
         WriteOutcome(buffer, outcome, session);
-        await SendAsync(http, StatusCodes.Status200OK, buffer, headOnly);
+        var binaryResult = outcome.Error is null && outcome.Method?.ResultTypeInfo?.Type == typeof(byte[]);
+        await SendAsync(http, StatusCodes.Status200OK, buffer, headOnly, binaryResult);
     }
 
     public async Task WriteErrorAsync(HttpContext http, int statusCode, MethodError error)
@@ -137,6 +139,9 @@ internal sealed class TotoResponseWriter(
         writer.WriteEndObject();
     }
 
-    private Task SendAsync(HttpContext http, int statusCode, PooledBufferWriter buffer, bool headOnly) =>
-        sender.SendAsync(http, statusCode, "application/json", buffer.WrittenMemory, headOnly);
+    /// <summary>Sends the JSON answer, translated first when the client asked for another body format.</summary>
+    private Task SendAsync(HttpContext http, int statusCode, PooledBufferWriter buffer, bool headOnly, bool binaryResult = false) =>
+        http.Features.Get<AnswerFormat>() is { } answer
+            ? sender.SendAsync(http, statusCode, answer.Format.MediaType, answer.Format.FromJson(buffer.WrittenMemory.Span, binaryResult), headOnly)
+            : sender.SendAsync(http, statusCode, "application/json", buffer.WrittenMemory, headOnly);
 }
