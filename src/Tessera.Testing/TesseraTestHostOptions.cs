@@ -13,8 +13,14 @@ public sealed class TesseraTestHostOptions
     /// <summary>The hosting environment; <c>Production</c> by default, so error details stay hidden as in production.</summary>
     public string Environment { get; set; } = "Production";
 
-    /// <summary>Configuration values, e.g. <c>["Tessera:Root"] = "/svc"</c>.</summary>
-    public IDictionary<string, string?> Configuration { get; } = new Dictionary<string, string?>();
+    /// <summary>
+    /// Configuration values, e.g. <c>["Tessera:Root"] = "/svc"</c>. Stores default to memory, so parallel test hosts
+    /// never share a database; set <c>Tessera:Storage:Database</c> to <c>Sqlite</c> to test on a file.
+    /// </summary>
+    public IDictionary<string, string?> Configuration { get; } = new Dictionary<string, string?>
+    {
+        ["Tessera:Storage:Database"] = "Memory",
+    };
 
     /// <summary>Called with the application builder before Tessera is added.</summary>
     public Action<WebApplicationBuilder>? ConfigureBuilder { get; set; }

@@ -75,3 +75,27 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOption
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
+
+/// <summary>Refuses event settings that cannot work.</summary>
+internal sealed class EventOptionsValidator : IValidateOptions<EventOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EventOptions options)
+    {
+        var failures = new List<string>();
+        Positive(failures, "event_poll_interval", options.EventPollInterval);
+        Positive(failures, "event_log_max_count", options.EventLogMaxCount);
+        Positive(failures, "event_log_max_age", options.EventLogMaxAge);
+        Positive(failures, "event_queue_capacity", options.EventQueueCapacity);
+        Positive(failures, "event_heartbeat", options.EventHeartbeat);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Positive(List<string> failures, string name, int value)
+    {
+        if (value < 1)
+        {
+            failures.Add($"{name} must be at least 1 (got {value}).");
+        }
+    }
+}
+

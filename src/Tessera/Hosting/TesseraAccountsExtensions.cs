@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Tessera.Auth.Accounts;
 using Tessera.Auth.Sessions;
 using Tessera.Auth.Signing;
-using Tessera.Hosting;
 using Tessera.Stores;
 using Tessera.Stores.Memory;
 using Tessera.Stores.Sqlite;
@@ -28,7 +27,6 @@ public static class TesseraAccountsExtensions
             return builder;
         }
 
-        services.TryAddSingleton<SqliteDatabase>();
         services.TryAddSingleton<IAccountStore>(provider => UsesMemory(provider)
             ? new MemoryAccountStore()
             : new SqliteAccountStore(provider.GetRequiredService<SqliteDatabase>()));
@@ -49,7 +47,6 @@ public static class TesseraAccountsExtensions
             provider.GetRequiredService<PasswordHasher>(),
             provider.GetRequiredService<SessionManager>(),
             provider.GetRequiredService<TimeProvider>()));
-        services.AddHostedService<StoreStartupService>();
         services.AddHostedService<SessionCleanupService>();
         services.AddAuthorization();
 

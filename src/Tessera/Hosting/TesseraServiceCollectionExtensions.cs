@@ -8,6 +8,10 @@ using Tessera.Auth.Sessions;
 using Tessera.Auth.Tokens;
 using Tessera.Discovery;
 using Tessera.Dispatch;
+using Tessera.Events;
+using Tessera.Stores;
+using Tessera.Stores.Memory;
+using Tessera.Stores.Sqlite;
 using Tessera.Hosting;
 using Tessera.Observability;
 using Tessera.Wires.Formats;
@@ -53,6 +57,7 @@ public static class TesseraServiceCollectionExtensions
         BindOptions<StorageOptions, StorageOptionsValidator>(services, StorageOptions.SectionName);
         BindOptions<SessionOptions, SessionOptionsValidator>(services, SessionOptions.SectionName);
         BindOptions<SecurityOptions, SecurityOptionsValidator>(services, SecurityOptions.SectionName);
+        BindOptions<EventOptions, EventOptionsValidator>(services, EventOptions.SectionName);
         services.AddOptions<HostOptions>().Configure<IOptions<TesseraOptions>>((host, tessera) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(tessera.Value.ShutdownTimeoutSeconds));
 
@@ -60,6 +65,17 @@ public static class TesseraServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TesseraTelemetry>();
         services.TryAddSingleton<TesseraJson>();
+        services.TryAddSingleton<SqliteDatabase>();
+        services.AddHostedService<StoreStartupService>();
+        services.TryAddSingleton<IEventLog>(provider =>
+            provider.GetRequiredService<IOptions<StorageOptions>>().Value.Database == DatabaseKind.Memory
+                ? new MemoryEventLog()
+                : new SqliteEventLog(provider.GetRequiredService<SqliteDatabase>()));
+        services.TryAddSingleton<EventBus>();
+        services.TryAddSingleton<IEventBus>(provider => provider.GetRequiredService<EventBus>());
+        services.AddHostedService(provider => provider.GetRequiredService<EventBus>());
+        services.TryAddSingleton<ITopicPolicy, DefaultTopicPolicy>();
+
         services.TryAddSingleton<IApiTokenValidator, HashedApiTokenValidator>();
         services.TryAddSingleton<ICallAuthorizer, CallAuthorizer>();
         services.TryAddSingleton(provider => new MethodRegistryBuilder(

@@ -37,4 +37,16 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Information, "A sign-in for {UserId} failed.")]
     public static partial void SignInFailed(ILogger logger, string userId);
+
+    [LoggerMessage(12, LogLevel.Error, "An event handler for '{Pattern}' failed on event {EventId}.")]
+    public static partial void HandlerFailed(ILogger logger, string pattern, long eventId, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Warning, "An event handler for '{Pattern}' is too slow; event {EventId} was dropped for it.")]
+    public static partial void HandlerTooSlow(ILogger logger, string pattern, long eventId);
+
+    [LoggerMessage(14, LogLevel.Warning, "Reading the event log failed; retrying.")]
+    public static partial void EventLogFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(15, LogLevel.Information, "A {Transport} client fell {Pending} events behind and was disconnected.")]
+    public static partial void SlowConsumer(ILogger logger, string transport, int pending);
 }

@@ -54,6 +54,7 @@ internal sealed class OptionCatalog
         (typeof(StorageOptions), StorageOptions.SectionName),
         (typeof(SessionOptions), SessionOptions.SectionName),
         (typeof(SecurityOptions), SecurityOptions.SectionName),
+        (typeof(EventOptions), EventOptions.SectionName),
     ]);
 
     public IReadOnlyList<OptionDescriptor> Options { get; }

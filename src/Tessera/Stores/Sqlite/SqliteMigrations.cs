@@ -36,6 +36,15 @@ internal static class SqliteMigrations
             expires_at INTEGER NOT NULL
         );
         """,
+        """
+        CREATE TABLE tessera_events (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            topic        TEXT    NOT NULL,
+            data         TEXT    NOT NULL,
+            published_at INTEGER NOT NULL
+        );
+        CREATE INDEX tessera_events_by_time ON tessera_events (published_at);
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

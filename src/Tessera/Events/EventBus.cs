@@ -1,0 +1,191 @@
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tessera.Dispatch;
+using Tessera.Observability;
+using Tessera.Stores;
+
+namespace Tessera.Events;
+
+/// <summary>
+/// The event bus. Every event goes into the log first; one dispatch loop then delivers the log in id order to the
+/// subscribers of this process. It reads the log right after a local publish and every <c>event_poll_interval</c>, so
+/// events published by other processes sharing the store arrive too, with no duplicates and no reordering.
+/// </summary>
+internal sealed class EventBus(
+    IEventLog log,
+    TesseraJson json,
+    IOptions<EventOptions> options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<EventBus> logger) : BackgroundService, IEventBus
+{
+    private const int ReadBatch = 500;
+    private static readonly TimeSpan TrimEvery = TimeSpan.FromMinutes(1);
+
+    private readonly EventOptions _options = options.Value;
+    private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private EventSubscription[] _subscriptions = [];
+    private long _lastDelivered;
+
+    /// <summary>The id of the last event delivered in this process.</summary>
+    public long LastDelivered => Interlocked.Read(ref _lastDelivered);
+
+    public async ValueTask<EventMessage> PublishAsync(string topic, object? payload, CancellationToken cancellationToken = default)
+    {
+        if (!TopicPattern.IsTopic(topic))
+        {
+            throw new ArgumentException($"'{topic}' is not a topic: use dot-separated names of letters, digits, '_' and '-'.", nameof(topic));
+        }
+
+        await _ready.Task.WaitAsync(cancellationToken);
+        var data = JsonSerializer.Serialize(payload, payload?.GetType() ?? typeof(object), json.Results);
+        var message = await log.AppendAsync(topic, data, time.GetUtcNow(), cancellationToken);
+        _wake.Release();
+        return message;
+    }
+
+    public IDisposable Subscribe(string pattern, Func<EventMessage, ValueTask> handler, bool once = false)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var subscription = new HandlerSubscription(TopicPattern.Parse(pattern), once, _options.EventQueueCapacity, handler, logger);
+        Add(subscription);
+        return new Unsubscriber(this, subscription, subscription);
+    }
+
+    public async Task<EventMessage?> WaitAsync(string pattern, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var arrived = new TaskCompletionSource<EventMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = AddInline(TopicPattern.Parse(pattern), userId: null, trusted: true, once: true, m => arrived.TrySetResult(m));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        try
+        {
+            return await arrived.Task.WaitAsync(timeout, time, stop.Token);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The server is shutting down: release the long-poll with "nothing yet" rather than an error.
+            return null;
+        }
+    }
+
+    /// <summary>Subscribes a quick callback, for connections and waiters; dispose the result to stop.</summary>
+    public IDisposable AddInline(TopicPattern pattern, string? userId, bool trusted, bool once, Action<EventMessage> deliver)
+    {
+        var subscription = new InlineSubscription(pattern, userId, trusted, once, deliver);
+        Add(subscription);
+        return new Unsubscriber(this, subscription, null);
+    }
+
+    /// <summary>Events after <paramref name="afterId"/> that the subscriber may see, for resuming a stream.</summary>
+    public async Task<IReadOnlyList<EventMessage>> BacklogAsync(long afterId, Func<EventMessage, bool> wanted, CancellationToken cancellationToken)
+    {
+        var found = new List<EventMessage>();
+        while (true)
+        {
+            var batch = await log.ReadAfterAsync(afterId, ReadBatch, cancellationToken);
+            found.AddRange(batch.Where(wanted));
+            if (batch.Count < ReadBatch || found.Count >= _options.EventLogMaxCount)
+            {
+                return found;
+            }
+
+            afterId = batch[^1].Id;
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        Interlocked.Exchange(ref _lastDelivered, await log.LastIdAsync(stoppingToken));
+        _ready.TrySetResult();
+        var interval = TimeSpan.FromMilliseconds(_options.EventPollInterval);
+        var nextTrim = time.GetUtcNow() + TrimEvery;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _wake.WaitAsync(interval, stoppingToken);
+                await DeliverNewAsync(stoppingToken);
+                if (time.GetUtcNow() >= nextTrim)
+                {
+                    nextTrim = time.GetUtcNow() + TrimEvery;
+                    await log.TrimAsync(_options.EventLogMaxCount, time.GetUtcNow().AddSeconds(-_options.EventLogMaxAge), stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception exception)
+            {
+                // A busy or briefly unavailable store: the next round reads from where delivery stopped.
+                Log.EventLogFailed(logger, exception);
+                await _wake.WaitAsync(interval, stoppingToken);
+            }
+        }
+    }
+
+    private async Task DeliverNewAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var batch = await log.ReadAfterAsync(LastDelivered, ReadBatch, cancellationToken);
+            foreach (var message in batch)
+            {
+                foreach (var subscription in Volatile.Read(ref _subscriptions))
+                {
+                    if (subscription.Wants(message))
+                    {
+                        subscription.Offer(message);
+                    }
+                }
+
+                Interlocked.Exchange(ref _lastDelivered, message.Id);
+            }
+
+            if (batch.Count < ReadBatch)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Add(EventSubscription subscription)
+    {
+        subscription.OnDone = Remove;
+        lock (_lock)
+        {
+            _subscriptions = [.. _subscriptions, subscription];
+        }
+    }
+
+    private void Remove(EventSubscription subscription)
+    {
+        lock (_lock)
+        {
+            _subscriptions = [.. _subscriptions.Where(s => !ReferenceEquals(s, subscription))];
+        }
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    private sealed class Unsubscriber(EventBus bus, EventSubscription subscription, IDisposable? inner) : IDisposable
+    {
+        public void Dispose()
+        {
+            bus.Remove(subscription);
+            inner?.Dispose();
+        }
+    }
+}
