@@ -11,4 +11,7 @@ public static class Transports
 
     /// <summary>XML-RPC at <c>/RPC2</c>.</summary>
     public const string XmlRpc = "xmlrpc";
+
+    /// <summary>JSON-RPC 2.0 frames over a WebSocket at <c>/ws</c>.</summary>
+    public const string WebSocket = "websocket";
 }

@@ -12,9 +12,9 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 }
 
 /// <summary>Refuses session lifetimes that cannot work.</summary>
-internal sealed class SessionOptionsValidator : IValidateOptions<SessionOptions>
+internal sealed class SessionOptionsValidator : IValidateOptions<TesseraSessionOptions>
 {
-    public ValidateOptionsResult Validate(string? name, SessionOptions options)
+    public ValidateOptionsResult Validate(string? name, TesseraSessionOptions options)
     {
         var failures = new List<string>();
         if (options.SessionTtl < 1)

@@ -8,7 +8,9 @@ using Tessera.Discovery;
 using Tessera.Dispatch;
 using Tessera.Observability;
 using Tessera.Wires.JsonRpc;
+using Tessera.Wires.Sse;
 using Tessera.Wires.Toto;
+using Tessera.Wires.WebSockets;
 using Tessera.Wires.XmlRpc;
 
 namespace Tessera;
@@ -36,10 +38,14 @@ public static class TesseraEndpointRouteBuilderExtensions
         var toto = services.GetRequiredService<TotoEndpoint>();
         var jsonRpc = services.GetRequiredService<JsonRpcEndpoint>();
         var xmlRpc = services.GetRequiredService<XmlRpcEndpoint>();
+        var sse = services.GetRequiredService<SseEndpoint>();
+        var webSockets = services.GetRequiredService<WebSocketEndpoint>();
 
         var group = endpoints.MapGroup(options.Root.TrimEnd('/'));
         group.Map(options.JsonRpcPath, jsonRpc.HandleAsync).WithDisplayName("Tessera JSON-RPC 2.0");
         group.Map(options.XmlRpcPath, xmlRpc.HandleAsync).WithDisplayName("Tessera XML-RPC");
+        group.Map("/events", sse.HandleAsync).WithDisplayName("Tessera Server-Sent Events");
+        group.Map("/ws", webSockets.HandleAsync).WithDisplayName("Tessera WebSocket");
         group.MapGet("/_tessera/openrpc.json", (HttpContext http) =>
                 http.Response.WriteAsJsonAsync(
                     services.GetRequiredService<OpenRpcDocument>().Document, services.GetRequiredService<TesseraJson>().Results, http.RequestAborted))

@@ -34,6 +34,7 @@ public static class TesseraServer
         configure?.Invoke(tessera);
 
         await using var app = builder.Build();
+        app.UseWebSockets();
         app.MapTessera();
         await app.RunAsync();
     }

@@ -18,7 +18,9 @@ using Tessera.Wires.Formats;
 using Tessera.Wires.Http;
 using Tessera.Wires.MessagePack;
 using Tessera.Wires.JsonRpc;
+using Tessera.Wires.Sse;
 using Tessera.Wires.Toto;
+using Tessera.Wires.WebSockets;
 using Tessera.Wires.XmlRpc;
 
 namespace Tessera;
@@ -55,7 +57,7 @@ public static class TesseraServiceCollectionExtensions
     {
         BindOptions<TesseraOptions, TesseraOptionsValidator>(services, TesseraOptions.SectionName);
         BindOptions<StorageOptions, StorageOptionsValidator>(services, StorageOptions.SectionName);
-        BindOptions<SessionOptions, SessionOptionsValidator>(services, SessionOptions.SectionName);
+        BindOptions<TesseraSessionOptions, SessionOptionsValidator>(services, TesseraSessionOptions.SectionName);
         BindOptions<SecurityOptions, SecurityOptionsValidator>(services, SecurityOptions.SectionName);
         BindOptions<EventOptions, EventOptionsValidator>(services, EventOptions.SectionName);
         services.AddOptions<HostOptions>().Configure<IOptions<TesseraOptions>>((host, tessera) =>
@@ -94,6 +96,8 @@ public static class TesseraServiceCollectionExtensions
         services.TryAddSingleton<JsonRpcWriter>();
         services.TryAddSingleton<JsonRpcEndpoint>();
         services.TryAddSingleton<XmlRpcEndpoint>();
+        services.TryAddSingleton<SseEndpoint>();
+        services.TryAddSingleton<WebSocketEndpoint>();
         services.TryAddSingleton<OpenRpcDocument>();
         builder.Methods.AddBuiltIn(typeof(DiscoveryMethods));
     }

@@ -15,6 +15,12 @@ internal sealed class RequestSessionFeature
 
     public Session? Current { get; set; }
 
+    /// <summary>
+    /// Whether a <c>session_id</c> query parameter may name the session: only for streams a browser opens without
+    /// custom headers (EventSource, WebSocket).
+    /// </summary>
+    public bool AllowsQueryId { get; set; }
+
     /// <summary>The request body as received, for signature checks.</summary>
     public ReadOnlyMemory<byte> RawBody { get; set; }
 

@@ -10,7 +10,7 @@ namespace Tessera.Auth.Sessions;
 internal sealed class SessionCleanupService(
     ISessionStore sessions,
     INonceStore nonces,
-    IOptions<SessionOptions> options,
+    IOptions<TesseraSessionOptions> options,
     TimeProvider time,
     ILogger<SessionCleanupService> logger) : BackgroundService
 {

@@ -20,16 +20,17 @@ internal sealed class SessionManager(
     INonceStore nonces,
     StatelessSessionCodec stateless,
     RequestSignatures signatures,
-    IOptions<SessionOptions> options,
+    IOptions<TesseraSessionOptions> options,
     TimeProvider time)
 {
     public const string HeaderName = "x-toto-session-id";
     public const string CookieName = "toto-session-id";
+    public const string QueryName = "session_id";
 
     // Renewal writes at most once a minute per session, not on every call.
     private static readonly TimeSpan RenewalStep = TimeSpan.FromMinutes(1);
 
-    private readonly SessionOptions _options = options.Value;
+    private readonly TesseraSessionOptions _options = options.Value;
 
     public bool UsesCookies => _options.UseCookies;
 
@@ -245,7 +246,12 @@ internal sealed class SessionManager(
             return header[0];
         }
 
-        return _options.UseCookies ? request.Cookies[CookieName] : null;
+        if (_options.UseCookies && request.Cookies[CookieName] is { } cookie)
+        {
+            return cookie;
+        }
+
+        return RequestSessionFeature.Of(request.HttpContext).AllowsQueryId ? request.Query[QueryName].ToString() : null;
     }
 
     private async Task RenewIfDueAsync(Session session, DateTimeOffset now, CancellationToken cancellationToken)

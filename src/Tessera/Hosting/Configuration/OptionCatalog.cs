@@ -52,7 +52,7 @@ internal sealed class OptionCatalog
     [
         (typeof(TesseraOptions), TesseraOptions.SectionName),
         (typeof(StorageOptions), StorageOptions.SectionName),
-        (typeof(SessionOptions), SessionOptions.SectionName),
+        (typeof(TesseraSessionOptions), TesseraSessionOptions.SectionName),
         (typeof(SecurityOptions), SecurityOptions.SectionName),
         (typeof(EventOptions), EventOptions.SectionName),
     ]);

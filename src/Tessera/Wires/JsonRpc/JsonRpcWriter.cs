@@ -30,6 +30,23 @@ internal sealed class JsonRpcWriter(TesseraJson json, MethodDispatcher dispatche
         return buffer.WrittenMemory.ToArray();
     }
 
+    /// <summary>A success answer for a value produced by the wire itself (not by a method).</summary>
+    public byte[] SerializeValue(object value, JsonElement id)
+    {
+        using var buffer = new PooledBufferWriter();
+        using (var writer = new Utf8JsonWriter(buffer, json.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("jsonrpc"u8, "2.0");
+            writer.WritePropertyName("result"u8);
+            JsonSerializer.Serialize(writer, value, value.GetType(), json.Results);
+            WriteId(writer, id);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenMemory.ToArray();
+    }
+
     public byte[] SerializeError(MethodError error, JsonElement id, int? code = null, string? message = null)
     {
         using var buffer = new PooledBufferWriter();

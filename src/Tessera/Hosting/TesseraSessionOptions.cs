@@ -6,7 +6,7 @@ namespace Tessera;
 /// Session options, in the <c>Tessera:Sessions</c> section. The defaults are deliberately shorter than Toto's (a year
 /// for users): a week of inactivity ends a user session, and no session outlives thirty days however active.
 /// </summary>
-public sealed class SessionOptions
+public sealed class TesseraSessionOptions
 {
     /// <summary>The configuration section the options are read from.</summary>
     public const string SectionName = "Tessera:Sessions";

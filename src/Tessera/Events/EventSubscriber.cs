@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Http;
+using Tessera.Auth.Sessions;
+
+namespace Tessera.Events;
+
+/// <summary>
+/// A client opening a stream (SSE or WebSocket): who it is (from its session, which a browser may name with a
+/// <c>session_id</c> query parameter) and which topic patterns it was allowed.
+/// </summary>
+internal sealed class EventSubscriber
+{
+    private EventSubscriber(string? userId, IReadOnlyList<TopicPattern> patterns, (int StatusCode, string Message)? refusal)
+    {
+        UserId = userId;
+        Patterns = patterns;
+        Refusal = refusal;
+    }
+
+    public string? UserId { get; }
+
+    public IReadOnlyList<TopicPattern> Patterns { get; }
+
+    public (int StatusCode, string Message)? Refusal { get; }
+
+    /// <summary>Whether an event from the log is one this subscriber asked for and may see (for resuming).</summary>
+    public bool Sees(EventMessage message) =>
+        Patterns.Any(p => p.Matches(message.Topic)) && (TopicPattern.OwnerOf(message.Topic) is not { } owner || owner == UserId);
+
+    public static async Task<string?> UserOfAsync(HttpContext http, SessionManager? sessions)
+    {
+        if (sessions is null)
+        {
+            return null;
+        }
+
+        RequestSessionFeature.Of(http).AllowsQueryId = true;
+        var load = await sessions.LoadAsync(http, http.RequestAborted);
+        return load.Session?.UserId;
+    }
+
+    public static async Task<EventSubscriber> OpenAsync(HttpContext http, SessionManager? sessions, ITopicPolicy policy, IEnumerable<string> requested)
+    {
+        var texts = requested.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (texts.Count == 0)
+        {
+            return Refuse(StatusCodes.Status400BadRequest, "Name the topics to follow: /events?topics=chat.message,news.*");
+        }
+
+        var userId = await UserOfAsync(http, sessions);
+        var patterns = new List<TopicPattern>();
+        foreach (var text in texts)
+        {
+            TopicPattern pattern;
+            try
+            {
+                pattern = TopicPattern.Parse(text);
+            }
+            catch (ArgumentException exception)
+            {
+                return Refuse(StatusCodes.Status400BadRequest, exception.Message.Split(" (Parameter")[0]);
+            }
+
+            if (!await policy.CanSubscribeAsync(text, userId, http))
+            {
+                return Refuse(StatusCodes.Status403Forbidden, $"Not authorized to follow '{text}'.");
+            }
+
+            patterns.Add(pattern);
+        }
+
+        return new EventSubscriber(userId, patterns, null);
+    }
+
+    private static EventSubscriber Refuse(int statusCode, string message) => new(null, [], (statusCode, message));
+}

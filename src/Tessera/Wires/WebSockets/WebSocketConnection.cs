@@ -1,0 +1,341 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tessera.Dispatch;
+using Tessera.Dispatch.Binding;
+using Tessera.Errors;
+using Tessera.Events;
+using Tessera.Observability;
+using Tessera.Wires.Http;
+using Tessera.Wires.JsonRpc;
+
+namespace Tessera.Wires.WebSockets;
+
+/// <summary>
+/// One WebSocket: JSON-RPC 2.0 requests in text frames (run concurrently, so a long-poll does not block the socket),
+/// <c>events.subscribe</c> / <c>events.unsubscribe</c>, and events pushed as <c>event</c> notifications. Everything
+/// the server sends goes through one bounded queue; a client too slow to drain it is closed with a reason.
+/// </summary>
+internal sealed class WebSocketConnection(
+    HttpContext http,
+    WebSocket socket,
+    string userId,
+    EventBus bus,
+    ITopicPolicy policy,
+    MethodDispatcher dispatcher,
+    JsonRpcWriter writer,
+    TesseraJson json,
+    IOptions<TesseraOptions> tessera,
+    IOptions<EventOptions> events,
+    IServiceScopeFactory scopes,
+    IHostApplicationLifetime lifetime,
+    ILogger<WebSocketConnection> logger)
+{
+    private const int TooSlowCloseCode = 4008;
+
+    private readonly Channel<byte[]> _outbox = Channel.CreateBounded<byte[]>(
+        new BoundedChannelOptions(events.Value.EventQueueCapacity) { SingleReader = true });
+
+    private readonly Dictionary<string, IDisposable> _subscriptions = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _calls = new(tessera.Value.BatchConcurrency);
+    private readonly CancellationTokenSource _closing = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+    private long _lastEventId;
+    private bool _tooSlow;
+
+    private string? UserId => userId.Length == 0 ? null : userId;
+
+    public async Task RunAsync()
+    {
+        var sending = SendLoopAsync();
+        try
+        {
+            await ReceiveLoopAsync();
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                foreach (var subscription in _subscriptions.Values)
+                {
+                    subscription.Dispose();
+                }
+
+                _subscriptions.Clear();
+            }
+
+            _outbox.Writer.TryComplete();
+            await sending;
+            _closing.Dispose();
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var limit = (int)Math.Min(tessera.Value.MaxRequestBodySize, int.MaxValue);
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        try
+        {
+            while (socket.State == WebSocketState.Open && !_closing.IsCancellationRequested)
+            {
+                var result = await socket.ReceiveAsync(buffer.GetMemory(4096), _closing.Token);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await CloseAsync(WebSocketCloseStatus.NormalClosure, "bye");
+                    return;
+                }
+
+                buffer.Advance(result.Count);
+                if (buffer.WrittenCount > limit)
+                {
+                    await CloseAsync(WebSocketCloseStatus.MessageTooBig, $"messages are limited to {limit} bytes");
+                    return;
+                }
+
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    await CloseAsync(WebSocketCloseStatus.InvalidMessageType, "send JSON-RPC 2.0 requests as text frames");
+                    return;
+                }
+
+                var message = buffer.WrittenMemory.ToArray();
+                buffer.ResetWrittenCount();
+                _ = HandleAsync(message);
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or WebSocketException)
+        {
+            // The client left, the server is stopping, or the connection broke.
+        }
+    }
+
+    private async Task HandleAsync(byte[] message)
+    {
+        await _calls.WaitAsync(_closing.Token).ConfigureAwait(false);
+        try
+        {
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(message, json.DocumentOptions);
+            }
+            catch (JsonException exception)
+            {
+                Enqueue(writer.SerializeError(ErrorTable.Malformed(exception.Message), default, ErrorTable.ParseErrorCode, "Parse error"));
+                return;
+            }
+
+            using (document)
+            {
+                if (document.RootElement.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var request in document.RootElement.EnumerateArray())
+                    {
+                        await AnswerAsync(request);
+                    }
+                }
+                else
+                {
+                    await AnswerAsync(document.RootElement);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Closing.
+        }
+        finally
+        {
+            _calls.Release();
+        }
+    }
+
+    private async Task AnswerAsync(JsonElement element)
+    {
+        var request = JsonRpcRequest.Read(element);
+        if (request.Invalid is { } invalid)
+        {
+            Enqueue(writer.SerializeError(invalid, request.Id, ErrorTable.InvalidRequestCode, "Invalid Request"));
+            return;
+        }
+
+        byte[] answer;
+        if (request.Method is "events.subscribe" or "events.unsubscribe")
+        {
+            var (value, error) = request.Method == "events.subscribe" ? await SubscribeAsync(request.Params) : Unsubscribe(request.Params);
+            answer = error is null ? writer.SerializeValue(value!, request.Id) : writer.SerializeError(error, request.Id);
+        }
+        else
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var outcome = await dispatcher.DispatchAsync(request.Method, new CallParameters(request.Params), http, scope.ServiceProvider, Transports.WebSocket);
+            answer = writer.Serialize(outcome, request.Id);
+        }
+
+        if (!request.IsNotification)
+        {
+            Enqueue(answer);
+        }
+    }
+
+    private async Task<(object? Value, MethodError? Error)> SubscribeAsync(JsonElement parameters)
+    {
+        if (Topics(parameters) is not { } topics)
+        {
+            return (null, ErrorTable.InvalidParameters(["'topics' must be a non-empty array of topic patterns"]));
+        }
+
+        foreach (var topic in topics)
+        {
+            TopicPattern pattern;
+            try
+            {
+                pattern = TopicPattern.Parse(topic);
+            }
+            catch (ArgumentException exception)
+            {
+                return (null, ErrorTable.InvalidParameters([exception.Message.Split(" (Parameter")[0]]));
+            }
+
+            if (!await policy.CanSubscribeAsync(topic, UserId, http))
+            {
+                return (null, ErrorTable.NotAuthorized());
+            }
+
+            lock (_lock)
+            {
+                if (!_subscriptions.ContainsKey(topic))
+                {
+                    _subscriptions[topic] = bus.AddInline(pattern, UserId, trusted: false, once: false, Push);
+                }
+            }
+        }
+
+        return (new { Subscribed = topics }, null);
+    }
+
+    private (object? Value, MethodError? Error) Unsubscribe(JsonElement parameters)
+    {
+        if (Topics(parameters) is not { } topics)
+        {
+            return (null, ErrorTable.InvalidParameters(["'topics' must be a non-empty array of topic patterns"]));
+        }
+
+        lock (_lock)
+        {
+            foreach (var topic in topics)
+            {
+                if (_subscriptions.Remove(topic, out var subscription))
+                {
+                    subscription.Dispose();
+                }
+            }
+        }
+
+        return (new { Unsubscribed = topics }, null);
+    }
+
+    /// <summary>Runs on the bus's dispatch loop: serialize and enqueue, never block.</summary>
+    private void Push(EventMessage message)
+    {
+        // Overlapping subscriptions see the same event; it is sent once. The bus delivers in id order, on one loop.
+        if (message.Id <= _lastEventId)
+        {
+            return;
+        }
+
+        _lastEventId = message.Id;
+
+        using var buffer = new PooledBufferWriter();
+        using (var notification = new Utf8JsonWriter(buffer, json.WriterOptions))
+        {
+            notification.WriteStartObject();
+            notification.WriteString("jsonrpc"u8, "2.0");
+            notification.WriteString("method"u8, "event");
+            notification.WriteStartObject("params"u8);
+            notification.WriteString("topic"u8, message.Topic);
+            notification.WriteNumber("id"u8, message.Id);
+            notification.WritePropertyName("data"u8);
+            message.Data.WriteTo(notification);
+            notification.WriteEndObject();
+            notification.WriteEndObject();
+        }
+
+        Enqueue(buffer.WrittenMemory.ToArray());
+    }
+
+    private void Enqueue(byte[] frame)
+    {
+        if (!_outbox.Writer.TryWrite(frame) && !_tooSlow)
+        {
+            _tooSlow = true;
+            Log.SlowConsumer(logger, "WebSocket", events.Value.EventQueueCapacity);
+            _outbox.Writer.TryComplete();
+        }
+    }
+
+    private async Task SendLoopAsync()
+    {
+        try
+        {
+            await foreach (var frame in _outbox.Reader.ReadAllAsync(_closing.Token))
+            {
+                await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _closing.Token);
+            }
+
+            if (_tooSlow)
+            {
+                await CloseAsync((WebSocketCloseStatus)TooSlowCloseCode,
+                    $"more than {events.Value.EventQueueCapacity} messages waiting: too slow; reconnect and subscribe again");
+                await _closing.CancelAsync();
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or WebSocketException)
+        {
+            // The connection is going away.
+        }
+    }
+
+    private async Task CloseAsync(WebSocketCloseStatus status, string reason)
+    {
+        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await socket.CloseOutputAsync(status, reason, timeout.Token);
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or WebSocketException)
+            {
+                // The peer is gone already.
+            }
+        }
+    }
+
+    private static List<string>? Topics(JsonElement parameters)
+    {
+        var list = parameters.ValueKind switch
+        {
+            JsonValueKind.Object when parameters.TryGetProperty("topics"u8, out var topics) && topics.ValueKind == JsonValueKind.Array => topics,
+            JsonValueKind.Array => parameters,
+            _ => default,
+        };
+        if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0 || list.EnumerateArray().Any(t => t.ValueKind != JsonValueKind.String))
+        {
+            return null;
+        }
+
+        return [.. list.EnumerateArray().Select(t => t.GetString()!).Distinct(StringComparer.Ordinal)];
+    }
+}
