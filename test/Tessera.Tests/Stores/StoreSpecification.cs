@@ -16,11 +16,13 @@ public abstract class StoreSpecification : IAsyncLifetime
 
     protected INonceStore Nonces { get; private set; } = null!;
 
+    protected IEventLog Events { get; private set; } = null!;
+
     protected ManualTime Time { get; } = new(Now);
 
-    protected abstract Task<(IAccountStore, ISessionStore, INonceStore)> CreateStoresAsync();
+    protected abstract Task<(IAccountStore, ISessionStore, INonceStore, IEventLog)> CreateStoresAsync();
 
-    public async Task InitializeAsync() => (Accounts, Sessions, Nonces) = await CreateStoresAsync();
+    public async Task InitializeAsync() => (Accounts, Sessions, Nonces, Events) = await CreateStoresAsync();
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
 
@@ -215,5 +217,36 @@ public abstract class StoreSpecification : IAsyncLifetime
 
         Assert.Equal(1, await Nonces.DeleteExpiredAsync(Now.AddMinutes(30), default));
         Assert.True(await Nonces.ContainsAsync("new", Now, default));
+    }
+
+    [Fact]
+    public async Task Events_GetIncreasingIdsAndReadBackInOrder()
+    {
+        Assert.Equal(0, await Events.LastIdAsync(default));
+        var first = await Events.AppendAsync("a.b", """{"n":1}""", Now, default);
+        var second = await Events.AppendAsync("a.c", "[1,2]", Now, default);
+        var third = await Events.AppendAsync("x", "null", Now.AddSeconds(1), default);
+
+        Assert.True(first.Id < second.Id && second.Id < third.Id);
+        Assert.Equal(third.Id, await Events.LastIdAsync(default));
+        var after = await Events.ReadAfterAsync(first.Id, 10, default);
+        Assert.Equal([second.Id, third.Id], after.Select(e => e.Id));
+        Assert.Equal(("a.c", "[1,2]"), (after[0].Topic, after[0].Data.GetRawText()));
+        Assert.Equal(Now.AddSeconds(1), after[1].PublishedAt);
+        Assert.Single(await Events.ReadAfterAsync(0, 1, default));
+    }
+
+    [Fact]
+    public async Task Events_TrimKeepsTheNewestAndDropsTheOld()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            await Events.AppendAsync("t", i.ToString(), Now.AddMinutes(i), default);
+        }
+
+        await Events.TrimAsync(keep: 5, olderThan: Now.AddMinutes(7), default);
+
+        Assert.Equal(["7", "8", "9"], (await Events.ReadAfterAsync(0, 100, default)).Select(e => e.Data.GetRawText()));
+        Assert.Equal(11, (await Events.AppendAsync("t", "10", Now.AddMinutes(10), default)).Id);
     }
 }

@@ -73,11 +73,14 @@ internal sealed class SseEndpoint(
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping, tooSlow);
-        var lastSent = 0L;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        using var finished = new CancellationTokenSource();
+        // A cut-off client is told why once its pending writes drain; one that never reads again is dropped.
+        using var stuck = tooSlow.Register(() => _ = AbortIfStuckAsync(http, finished.Token));
         try
         {
             await WriteAsync(response, "retry: 2000\n\n", stop.Token);
+            var lastSent = 0L;
             if (LastEventId(http.Request) is { } resumeAfter)
             {
                 // Subscribed first, then the backlog: nothing published in between is lost; duplicates are skipped by id.
@@ -87,42 +90,71 @@ internal sealed class SseEndpoint(
                 }
             }
 
-            var heartbeat = TimeSpan.FromSeconds(_options.EventHeartbeat);
-            Task<bool>? pending = null;
-            while (!stop.IsCancellationRequested)
+            await RelayAsync(response, queue, lastSent, stop.Token, tooSlow);
+            if (tooSlow.IsCancellationRequested && !stop.IsCancellationRequested)
             {
-                // One read stays pending across heartbeats, so idle streams do not pile up waiters.
-                pending ??= queue.WaitToReadAsync(stop.Token).AsTask();
-                if (await Task.WhenAny(pending, Task.Delay(heartbeat, stop.Token)) != pending)
-                {
-                    await WriteAsync(response, ": keep-alive\n\n", stop.Token);
-                    continue;
-                }
-
-                var open = await pending;
-                pending = null;
-                if (!open)
-                {
-                    break;
-                }
-
-                while (queue.TryRead(out var message))
-                {
-                    if (message.Id > lastSent)
-                    {
-                        lastSent = await SendAsync(response, message, stop.Token);
-                    }
-                }
+                Log.SlowConsumer(logger, "Server-Sent Events", _options.EventQueueCapacity);
+                await WriteAsync(response, $": disconnected: more than {_options.EventQueueCapacity} events waiting; reconnect with Last-Event-ID to resume\n\n", stop.Token);
             }
-        }
-        catch (OperationCanceledException) when (tooSlow.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
-        {
-            Log.SlowConsumer(logger, "Server-Sent Events", _options.EventQueueCapacity);
-            await WriteAsync(response, $": disconnected: more than {_options.EventQueueCapacity} events waiting; reconnect with Last-Event-ID to resume\n\n", CancellationToken.None);
         }
         catch (OperationCanceledException)
         {
             // The client left or the server is stopping.
+        }
+        finally
+        {
+            await finished.CancelAsync();
+        }
+    }
+
+    /// <summary>Sends queued events until the stream ends or the client is cut off, with keep-alives when idle.</summary>
+    private async Task RelayAsync(HttpResponse response, ChannelReader<EventMessage> queue, long lastSent, CancellationToken stop, CancellationToken tooSlow)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stop, tooSlow);
+        var heartbeat = TimeSpan.FromSeconds(_options.EventHeartbeat);
+        Task<bool>? pending = null;
+        while (!waiting.IsCancellationRequested)
+        {
+            // One read stays pending across heartbeats, so idle streams do not pile up waiters.
+            pending ??= queue.WaitToReadAsync(waiting.Token).AsTask();
+            if (await Task.WhenAny(pending, Task.Delay(heartbeat, waiting.Token)) != pending)
+            {
+                if (!waiting.IsCancellationRequested)
+                {
+                    await WriteAsync(response, ": keep-alive\n\n", stop);
+                }
+
+                continue;
+            }
+
+            if (!pending.IsCompletedSuccessfully || !await pending)
+            {
+                return;
+            }
+
+            pending = null;
+            // Writes are never cancelled for slowness, only checked between events: a cancelled write would reset
+            // the connection before the client could read why.
+            while (!tooSlow.IsCancellationRequested && queue.TryRead(out var message))
+            {
+                if (message.Id > lastSent)
+                {
+                    lastSent = await SendAsync(response, message, stop);
+                }
+            }
+        }
+    }
+
+    private static async Task AbortIfStuckAsync(HttpContext http, CancellationToken finished)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(10), finished);
+            http.Abort();
+        }
+        catch (OperationCanceledException)
+        {
+            // The stream ended by itself.
         }
     }
 

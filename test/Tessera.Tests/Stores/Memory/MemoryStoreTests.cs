@@ -5,7 +5,7 @@ namespace Tessera.Tests.Stores.Memory;
 
 public sealed class MemoryStoreTests : StoreSpecification
 {
-    protected override Task<(IAccountStore, ISessionStore, INonceStore)> CreateStoresAsync() =>
-        Task.FromResult<(IAccountStore, ISessionStore, INonceStore)>(
-            (new MemoryAccountStore(), new MemorySessionStore(), new MemoryNonceStore(Time)));
+    protected override Task<(IAccountStore, ISessionStore, INonceStore, IEventLog)> CreateStoresAsync() =>
+        Task.FromResult<(IAccountStore, ISessionStore, INonceStore, IEventLog)>(
+            (new MemoryAccountStore(), new MemorySessionStore(), new MemoryNonceStore(Time), new MemoryEventLog()));
 }

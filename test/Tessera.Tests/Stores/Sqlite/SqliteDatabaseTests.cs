@@ -29,7 +29,7 @@ public sealed class SqliteDatabaseTests : IDisposable
 
         Assert.Equal("wal", await Scalar<string>("PRAGMA journal_mode;"));
         Assert.Equal((long)Tessera.Stores.Sqlite.SqliteMigrations.LatestVersion, await Scalar<long>("SELECT version FROM tessera_schema;"));
-        Assert.Equal(3L, await Scalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('tessera_accounts', 'tessera_sessions', 'tessera_nonces');"));
+        Assert.Equal(4L, await Scalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('tessera_accounts', 'tessera_sessions', 'tessera_nonces', 'tessera_events');"));
     }
 
     [Fact]

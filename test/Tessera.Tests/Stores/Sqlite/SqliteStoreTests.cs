@@ -16,11 +16,11 @@ public sealed class SqliteStoreTests : StoreSpecification
         Options.Create(new StorageOptions { DbConnection = $"Data Source={file}" }),
         new HostingEnvironment { ContentRootPath = directory });
 
-    protected override async Task<(IAccountStore, ISessionStore, INonceStore)> CreateStoresAsync()
+    protected override async Task<(IAccountStore, ISessionStore, INonceStore, IEventLog)> CreateStoresAsync()
     {
         var database = Database(_directory.FullName);
         await database.MigrateAsync(default);
-        return (new SqliteAccountStore(database), new SqliteSessionStore(database), new SqliteNonceStore(database, Time));
+        return (new SqliteAccountStore(database), new SqliteSessionStore(database), new SqliteNonceStore(database, Time), new SqliteEventLog(database));
     }
 
     public override Task DisposeAsync()

@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using Tessera.Events;
+
+namespace Tessera.Tests.Events;
+
+public sealed class EventBusTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private TesseraTestHost _host = null!;
+
+    private IEventBus Bus => _host.Services.GetRequiredService<IEventBus>();
+
+    public async Task InitializeAsync() => _host = await TesseraTestHost.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private static async Task Until(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the expected deliveries did not arrive");
+            await Task.Delay(10);
+        }
+    }
+
+    [Fact]
+    public async Task Publish_AssignsIncreasingIds_AndHandlersSeeEventsInOrder()
+    {
+        var seen = new ConcurrentQueue<long>();
+        using var subscription = Bus.Subscribe("order.*", e => { seen.Enqueue(e.Data.GetProperty("n").GetInt64()); return ValueTask.CompletedTask; });
+
+        var ids = new List<long>();
+        for (var i = 0; i < 100; i++)
+        {
+            ids.Add((await Bus.PublishAsync("order.placed", new { n = i })).Id);
+        }
+
+        await Until(() => seen.Count == 100);
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => (long)i), seen);
+        Assert.Equal(ids.Order(), ids);
+    }
+
+    [Fact]
+    public async Task OneShotHandler_RunsOnce_PersistentHandler_RunsForEach()
+    {
+        var once = 0;
+        var always = 0;
+        using var first = Bus.Subscribe("tick", _ => { Interlocked.Increment(ref once); return ValueTask.CompletedTask; }, once: true);
+        using var second = Bus.Subscribe("tick", _ => { Interlocked.Increment(ref always); return ValueTask.CompletedTask; });
+
+        for (var i = 0; i < 3; i++)
+        {
+            await Bus.PublishAsync("tick", i);
+        }
+
+        await Until(() => Volatile.Read(ref always) == 3);
+        Assert.Equal(1, Volatile.Read(ref once));
+    }
+
+    [Theory]
+    [InlineData("chat.*", "chat.message", true)]
+    [InlineData("chat.*", "chat.room.42", true)]
+    [InlineData("chat.*", "chatter.message", false)]
+    [InlineData("chat.*", "chat", false)]
+    [InlineData("chat.message", "chat.message", true)]
+    [InlineData("chat.message", "chat.messages", false)]
+    [InlineData("*", "anything.at.all", true)]
+    public void Pattern_MatchesTopics(string pattern, string topic, bool matches) =>
+        Assert.Equal(matches, TopicPattern.Parse(pattern).Matches(topic));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("a..b")]
+    [InlineData(".a")]
+    [InlineData("a b")]
+    [InlineData("a.*.b")]
+    [InlineData("**")]
+    public void Pattern_Invalid_IsRefusedWithAClearMessage(string pattern)
+    {
+        var failure = Assert.Throws<ArgumentException>(() => TopicPattern.Parse(pattern));
+        Assert.Contains("is not a topic pattern", failure.Message);
+    }
+
+    [Fact]
+    public async Task Publish_InvalidTopic_Throws()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(async () => await Bus.PublishAsync("bad topic", 1));
+    }
+
+    [Fact]
+    public async Task FailingHandler_IsIsolated()
+    {
+        var healthy = 0;
+        using var broken = Bus.Subscribe("x", _ => throw new InvalidOperationException("handler bug"));
+        using var fine = Bus.Subscribe("x", _ => { Interlocked.Increment(ref healthy); return ValueTask.CompletedTask; });
+
+        await Bus.PublishAsync("x", 1);
+        await Bus.PublishAsync("x", 2);
+
+        await Until(() => Volatile.Read(ref healthy) == 2);
+    }
+
+    [Fact]
+    public async Task WaitAsync_ReturnsTheNextEvent()
+    {
+        var waiting = Bus.WaitAsync("news.*", TimeSpan.FromSeconds(10));
+        await Bus.PublishAsync("sports", 0);
+        await Bus.PublishAsync("news.today", new { headline = "hi" });
+
+        var received = await waiting.WaitAsync(Wait);
+
+        Assert.Equal("news.today", received!.Topic);
+        Assert.Equal("hi", received.Data.GetProperty("headline").GetString());
+    }
+
+    [Fact]
+    public async Task WaitAsync_TimesOutWithNull()
+    {
+        Assert.Null(await Bus.WaitAsync("never", TimeSpan.FromMilliseconds(100)).WaitAsync(Wait));
+    }
+
+    [Fact]
+    public async Task WaitAsync_CancelledByTheCaller_Throws()
+    {
+        using var gone = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Bus.WaitAsync("never", TimeSpan.FromMinutes(1), gone.Token).WaitAsync(Wait));
+    }
+
+    [Fact]
+    public async Task LongPoll_ThroughAMethod_AnswersTheEvent_AndShutdownReleasesWaiters()
+    {
+        await using var host = await TesseraTestHost.StartAsync(t => t.Methods.Add("inbox.next", async (IEventBus bus, CancellationToken ct) =>
+            (await bus.WaitAsync("inbox", TimeSpan.FromMinutes(1), ct))?.Data), o => o.UseKestrel = true);
+        var bus = host.Services.GetRequiredService<IEventBus>();
+
+        var first = host.Toto.CallAsync("inbox.next");
+        await Task.Delay(200);
+        await bus.PublishAsync("inbox", new { text = "mail" });
+        var answered = await first.WaitAsync(Wait);
+        var pending = host.Toto.CallAsync("inbox.next");
+        await Task.Delay(200);
+        var stopping = host.StopAsync();
+        var released = await pending.WaitAsync(Wait);
+        await stopping.WaitAsync(Wait);
+
+        Assert.Equal("mail", answered.Result.GetProperty("text").GetString());
+        Assert.Equal("""{"result":null}""", released.Body);
+    }
+
+    [Fact]
+    public async Task LongPoll_ClientDisconnects_ReleasesTheWaiter()
+    {
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await TesseraTestHost.StartAsync(t => t.Methods.Add("inbox.next", async (IEventBus bus, CancellationToken ct) =>
+        {
+            try
+            {
+                return (await bus.WaitAsync("inbox", TimeSpan.FromMinutes(1), ct))?.Data;
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled.SetResult();
+                throw;
+            }
+        }), o => o.UseKestrel = true);
+        using var leaving = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.Toto.CallAsync("inbox.next", cancellationToken: leaving.Token));
+
+        await cancelled.Task.WaitAsync(Wait);
+    }
+}

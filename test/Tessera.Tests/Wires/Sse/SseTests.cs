@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+
+namespace Tessera.Tests.Wires.Sse;
+
+/// <summary>Server-Sent Events through real Kestrel on 127.0.0.1.</summary>
+public sealed class SseTests(ITestOutputHelper output)
+{
+    private static Task<TesseraTestHost> Start(Action<TesseraTestHostOptions>? options = null) =>
+        AuthHosts.StartAsync(o =>
+        {
+            o.UseKestrel = true;
+            options?.Invoke(o);
+        });
+
+    private static IEventBus Bus(TesseraTestHost host) => host.Services.GetRequiredService<IEventBus>();
+
+    [Fact]
+    public async Task Stream_CarriesIdTopicAndJsonData()
+    {
+        await using var host = await Start();
+        await using var stream = await SseClient.OpenAsync(host.Http, "/events?topics=chat.*");
+
+        var published = await Bus(host).PublishAsync("chat.message", new { user_id = "ada", message = "hi" });
+        var received = await stream.NextAsync();
+
+        Assert.Equal(published.Id, received!.Value.Id);
+        Assert.Equal("chat.message", received.Value.Topic);
+        Assert.Equal("""{"user_id":"ada","message":"hi"}""", received.Value.Data.GetRawText());
+    }
+
+    [Fact]
+    public async Task Stream_HasTheSseHeaders()
+    {
+        await using var host = await Start();
+        using var response = await host.Http.GetAsync("/events?topics=a", HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("no-cache", response.Headers.CacheControl?.ToString());
+    }
+
+    [Fact]
+    public async Task Stream_OnlyCarriesTheTopicsAskedFor_InOrder()
+    {
+        await using var host = await Start();
+        await using var stream = await SseClient.OpenAsync(host.Http, "/events?topics=a,b.*");
+
+        foreach (var topic in new[] { "a", "c", "b.x", "a.y", "b.z", "a" })
+        {
+            await Bus(host).PublishAsync(topic, topic);
+        }
+
+        var topics = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            topics.Add((await stream.NextAsync())!.Value.Topic);
+        }
+
+        Assert.Equal(["a", "b.x", "b.z", "a"], topics);
+    }
+
+    [Fact]
+    public async Task Resume_WithLastEventId_DeliversTheMissedEvents()
+    {
+        await using var host = await Start();
+        var bus = Bus(host);
+        var seen = await bus.PublishAsync("feed", 0);
+        for (var i = 1; i <= 3; i++)
+        {
+            await bus.PublishAsync("feed", i);
+        }
+
+        await using var resumed = await SseClient.OpenAsync(host.Http, "/events?topics=feed", r => r.Headers.Add("Last-Event-ID", seen.Id.ToString()));
+        await bus.PublishAsync("feed", 4);
+
+        var values = new List<int>();
+        for (var i = 0; i < 4; i++)
+        {
+            values.Add((await resumed.NextAsync())!.Value.Data.GetInt32());
+        }
+
+        Assert.Equal([1, 2, 3, 4], values);
+    }
+
+    [Fact]
+    public async Task UserTopics_OnlyTheirOwnerMayFollow_AndWildcardsDoNotLeakThem()
+    {
+        await using var host = await Start();
+        var ada = (await host.Toto.CreateAccountAsync("ada", AuthHosts.Password)).Result.GetProperty("session_id").GetString();
+        await using var someone = await SseClient.OpenAsync(host.Http, "/events?topics=user.ada.*");
+        await using var adaStream = await SseClient.OpenAsync(host.Http, "/events?topics=user.ada.*", r => r.Headers.Add("x-toto-session-id", ada));
+        await using var everything = await SseClient.OpenAsync(host.Http, "/events?topics=*");
+
+        await Bus(host).PublishAsync("user.ada.inbox", "private");
+        await Bus(host).PublishAsync("public.news", "open");
+
+        Assert.Equal(403, someone.StatusCode);
+        Assert.Equal("private", (await adaStream.NextAsync())!.Value.Data.GetString());
+        Assert.Equal("public.news", (await everything.NextAsync())!.Value.Topic);
+    }
+
+    [Fact]
+    public async Task Session_MayBeNamedInTheQuery_ForBrowsers()
+    {
+        await using var host = await Start();
+        var ada = (await host.Toto.CreateAccountAsync("ada", AuthHosts.Password)).Result.GetProperty("session_id").GetString();
+
+        await using var stream = await SseClient.OpenAsync(host.Http, $"/events?topics=user.ada&session_id={ada}");
+        await Bus(host).PublishAsync("user.ada", "yours");
+
+        Assert.Equal("yours", (await stream.NextAsync())!.Value.Data.GetString());
+    }
+
+    [Theory]
+    [InlineData("/events", 400)]
+    [InlineData("/events?topics=bad..topic", 400)]
+    public async Task BadRequests_AreRefusedClearly(string url, int status)
+    {
+        await using var host = await Start();
+
+        using var response = await host.Http.GetAsync(url);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.NotEmpty(await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task SlowConsumer_IsCutOffWithAReason_WhileOthersKeepReceiving()
+    {
+        await using var host = await Start(o => o.Configuration["Tessera:Events:EventQueueCapacity"] = "50");
+        await using var slow = await SseClient.OpenAsync(host.Http, "/events?topics=flood");
+        await using var fast = await SseClient.OpenAsync(host.Http, "/events?topics=flood");
+        var payload = new string('x', 8 * 1024);
+        const int count = 2000;
+
+        var received = 0;
+        var reading = Task.Run(async () =>
+        {
+            while (Volatile.Read(ref received) < count && await fast.NextAsync(TimeSpan.FromSeconds(30)) is not null)
+            {
+                Interlocked.Increment(ref received);
+            }
+
+            return Volatile.Read(ref received);
+        });
+
+        // Published at the pace a reading client keeps up with; the client that never reads falls behind alone.
+        for (var i = 0; i < count; i++)
+        {
+            await Bus(host).PublishAsync("flood", payload);
+            while (i - Volatile.Read(ref received) > 20 && !reading.IsCompleted)
+            {
+                await Task.Delay(1);
+            }
+        }
+
+        Assert.Equal(count, await reading.WaitAsync(TimeSpan.FromSeconds(60)));
+        var slowBody = await slow.BodyAsync();
+        Assert.Contains(": disconnected: more than 50 events waiting; reconnect with Last-Event-ID to resume", slowBody);
+    }
+
+    [Fact]
+    public async Task ThousandSubscribers_AllReceiveOneEvent()
+    {
+        await using var host = await Start();
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue })
+        {
+            BaseAddress = host.Http.BaseAddress,
+            Timeout = TimeSpan.FromMinutes(2),
+        };
+        var streams = new SseClient[1000];
+        for (var batch = 0; batch < streams.Length; batch += 100)
+        {
+            await Task.WhenAll(Enumerable.Range(batch, 100).Select(async i => streams[i] = await SseClient.OpenAsync(http, "/events?topics=fanout")));
+        }
+
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var published = Bus(host).PublishAsync("fanout", new { hello = "everyone" });
+            var latencies = await Task.WhenAll(streams.Select(async stream =>
+            {
+                var received = await stream.NextAsync(TimeSpan.FromSeconds(60));
+                Assert.Equal("everyone", received!.Value.Data.GetProperty("hello").GetString());
+                return clock.Elapsed.TotalMilliseconds;
+            }));
+            await published;
+
+            Array.Sort(latencies);
+            output.WriteLine($"1000 SSE subscribers: publish-to-receive p50 {latencies[499]:F1} ms, p99 {latencies[989]:F1} ms, max {latencies[^1]:F1} ms");
+            Assert.Equal(1000, latencies.Length);
+        }
+        finally
+        {
+            await Task.WhenAll(streams.Where(s => s is not null).Select(s => s.DisposeAsync().AsTask()));
+        }
+    }
+}
