@@ -55,7 +55,9 @@ public static class ExternalTool
         await NpmLock.WaitAsync();
         try
         {
-            if (Directory.Exists(Path.Combine(InteropFolder, "node_modules", "jayson")))
+            // npm records what it installed; a lockfile newer than that record means the pins changed.
+            var installed = new FileInfo(Path.Combine(InteropFolder, "node_modules", ".package-lock.json"));
+            if (installed.Exists && installed.LastWriteTimeUtc >= File.GetLastWriteTimeUtc(Path.Combine(InteropFolder, "package-lock.json")))
             {
                 return;
             }

@@ -298,7 +298,8 @@ internal sealed class WebSocketConnection(
             {
                 await CloseAsync((WebSocketCloseStatus)TooSlowCloseCode,
                     $"more than {events.Value.EventQueueCapacity} messages waiting: too slow; reconnect and subscribe again");
-                await _closing.CancelAsync();
+                // The client reads what was queued, then answers the close; one that never does is dropped.
+                _closing.CancelAfter(TimeSpan.FromSeconds(10));
             }
         }
         catch (Exception exception) when (exception is OperationCanceledException or WebSocketException)

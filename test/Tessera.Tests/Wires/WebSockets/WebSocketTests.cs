@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.WebSockets;
+
+namespace Tessera.Tests.Wires.WebSockets;
+
+/// <summary>The WebSocket endpoint through real Kestrel with System.Net.WebSockets.ClientWebSocket.</summary>
+public sealed class WebSocketTests
+{
+    private static Task<TesseraTestHost> Start(Action<TesseraTestHostOptions>? options = null) =>
+        TesseraTestHost.StartAsync(
+            t => t.AddAccounts().Methods.AddAssembly(typeof(HelloService.Greeting).Assembly).AddType<Secure>(),
+            o =>
+            {
+                o.UseKestrel = true;
+                options?.Invoke(o);
+            });
+
+    [Fact]
+    public async Task Call_OverTheSocket_UsesTheSameMethodsAndErrors()
+    {
+        await using var host = await Start();
+        await using var client = await WebSocketClient.ConnectAsync(host.Http.BaseAddress!, "/ws");
+
+        await client.SendAsync("""{"jsonrpc":"2.0","method":"math.add","params":[40,2],"id":1}""");
+        var sum = await client.ReceiveAsync();
+        await client.SendAsync("""{"jsonrpc":"2.0","method":"math.divide","params":{"a":1,"b":0},"id":"z"}""");
+        var fault = await client.ReceiveAsync();
+        await client.SendAsync("{not json");
+        var parse = await client.ReceiveAsync();
+
+        Assert.Equal("""{"jsonrpc":"2.0","result":42,"id":1}""", sum!.Value.GetRawText());
+        Assert.Equal("""{"jsonrpc":"2.0","error":{"code":4000,"message":"division by zero"},"id":"z"}""", fault!.Value.GetRawText());
+        Assert.Equal(-32700, parse!.Value.GetProperty("error").GetProperty("code").GetInt32());
+    }
+
+    [Fact]
+    public async Task Subscribe_ThenEventsArrivePushed_UntilUnsubscribed()
+    {
+        await using var host = await Start();
+        var bus = host.Services.GetRequiredService<IEventBus>();
+        await using var client = await WebSocketClient.ConnectAsync(host.Http.BaseAddress!, "/ws");
+
+        await client.SendAsync("""{"jsonrpc":"2.0","method":"events.subscribe","params":{"topics":["news.*","news.sport"]},"id":1}""");
+        var subscribed = await client.ReceiveAsync();
+        var published = await bus.PublishAsync("news.sport", new { score = 3 });
+        var pushed = await client.ReceiveAsync();
+        await client.SendAsync("""{"jsonrpc":"2.0","method":"events.unsubscribe","params":["news.*","news.sport"],"id":2}""");
+        var unsubscribed = await client.ReceiveAsync();
+        await bus.PublishAsync("news.sport", new { score = 4 });
+        await client.SendAsync("""{"jsonrpc":"2.0","method":"math.add","params":[1,1],"id":3}""");
+        var next = await client.ReceiveAsync();
+
+        Assert.Equal("""{"jsonrpc":"2.0","result":{"subscribed":["news.*","news.sport"]},"id":1}""", subscribed!.Value.GetRawText());
+        Assert.Equal("""{"jsonrpc":"2.0","method":"event","params":{"topic":"news.sport","id":""" + published.Id + ""","data":{"score":3}}}""", pushed!.Value.GetRawText());
+        Assert.Equal(2, unsubscribed!.Value.GetProperty("id").GetInt32());
+        Assert.Equal(3, next!.Value.GetProperty("id").GetInt32());
+    }
+
+    [Fact]
+    public async Task Sessions_AndTopicRules_ApplyOnTheSocket()
+    {
+        await using var host = await Start();
+        var ada = (await host.Toto.CreateAccountAsync("ada", AuthHosts.Password)).Result.GetProperty("session_id").GetString();
+        await using var anonymous = await WebSocketClient.ConnectAsync(host.Http.BaseAddress!, "/ws");
+        await using var signedIn = await WebSocketClient.ConnectAsync(host.Http.BaseAddress!, $"/ws?session_id={ada}");
+
+        await anonymous.SendAsync("""{"jsonrpc":"2.0","method":"secure.who_am_i","id":1}""");
+        var refused = await anonymous.ReceiveAsync();
+        await anonymous.SendAsync("""{"jsonrpc":"2.0","method":"events.subscribe","params":["user.ada.*"],"id":2}""");
+        var notYours = await anonymous.ReceiveAsync();
+        await signedIn.SendAsync("""{"jsonrpc":"2.0","method":"secure.who_am_i","id":1}""");
+        var who = await signedIn.ReceiveAsync();
+
+        Assert.Equal(1004, refused!.Value.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Equal(1004, notYours!.Value.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Equal("ada", who!.Value.GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public async Task ForeignOrigin_IsRefused_UnlessAllowed()
+    {
+        await using var host = await Start(o => o.Configuration["Tessera:Events:AllowedOrigins"] = "https://app.example");
+
+        var refused = await Assert.ThrowsAsync<WebSocketException>(() => WebSocketClient.ConnectAsync(host.Http.BaseAddress!, "/ws", options =>
+        {
+            options.SetRequestHeader("Origin", "https://evil.example");
+            options.CollectHttpResponseDetails = true;
+        }));
+        await using var allowed = await WebSocketClient.ConnectAsync(host.Http.BaseAddress!, "/ws", options => options.SetRequestHeader("Origin", "https://app.example"));
+
+        Assert.Contains("403", refused.Message);
+        Assert.Equal(WebSocketState.Open, allowed.Socket.State);
+    }
+
+    [Fact]
+    public async Task PlainHttp_ToTheSocketPath_IsToldToUseWebSocket()
+    {
+        await using var host = await Start();
+
+        using var response = await host.Http.GetAsync("/ws");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("WebSocket", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task SlowConsumer_IsClosedWithCode4008AndAReason()
+    {
+        await using var host = await Start(o => o.Configuration["Tessera:Events:EventQueueCapacity"] = "50");
+        var bus = host.Services.GetRequiredService<IEventBus>();
+        await using var slow = await WebSocketClient.ConnectAsync(host.Http.BaseAddress!, "/ws");
+        await using var fast = await WebSocketClient.ConnectAsync(host.Http.BaseAddress!, "/ws");
+        foreach (var client in new[] { slow, fast })
+        {
+            await client.SendAsync("""{"jsonrpc":"2.0","method":"events.subscribe","params":["flood"],"id":1}""");
+            await client.ReceiveAsync();
+        }
+
+        var payload = new string('x', 8 * 1024);
+        var received = 0;
+        var reading = Task.Run(async () =>
+        {
+            while (Volatile.Read(ref received) < 2000 && await fast.ReceiveAsync(TimeSpan.FromSeconds(30)) is not null)
+            {
+                Interlocked.Increment(ref received);
+            }
+        });
+        for (var i = 0; i < 2000; i++)
+        {
+            await bus.PublishAsync("flood", payload);
+            while (i - Volatile.Read(ref received) > 20 && !reading.IsCompleted)
+            {
+                await Task.Delay(1);
+            }
+        }
+
+        await reading.WaitAsync(TimeSpan.FromSeconds(60));
+        while (await slow.ReceiveAsync(TimeSpan.FromSeconds(30)) is not null)
+        {
+        }
+
+        Assert.Equal(2000, received);
+        Assert.Equal(4008, (int)slow.Socket.CloseStatus!.Value);
+        Assert.Contains("too slow", slow.Socket.CloseStatusDescription);
+    }
+}
