@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Whole-server load harness: HelloService against a plain ASP.NET Core Minimal API doing the same work (bench/Baseline),
+# both in Release on 127.0.0.1, driven by wrk at fixed connections and duration. Baseline and Tessera alternate in
+# every round (and swap order between rounds) so drift cancels; the report gives medians and ratios.
+#
+#   bench/load/run.sh            full run (a few minutes), report in bench/results/load.md
+#   bench/load/run.sh --quick    a few seconds per scenario, report in a temporary file (what CI runs)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+quick=0
+out="bench/results/load.md"
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) quick=1; out="$(mktemp --suffix=.md)"; shift ;;
+    --out) out="$2"; shift 2 ;;
+    *) echo "usage: $0 [--quick] [--out FILE]" >&2; exit 2 ;;
+  esac
+done
+
+if [[ $quick -eq 1 ]]; then duration=2s; rounds=1; else duration=10s; rounds=3; fi
+connections=32
+threads=2
+
+if ! command -v wrk > /dev/null; then
+  echo "wrk is missing; installing it from Debian's packages" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk > /dev/null) || { echo "could not install wrk" >&2; exit 1; }
+fi
+
+work="$(mktemp -d)"
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2> /dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+echo "building Release..." >&2
+dotnet publish samples/HelloService -c Release -o "$work/hello" --nologo -v quiet > /dev/null
+dotnet publish bench/Baseline -c Release -o "$work/baseline" --nologo -v quiet > /dev/null
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_ready() { for _ in $(seq 1 200); do curl -sf -o /dev/null "$1" && return 0; sleep 0.05; done; echo "server at $1 did not start" >&2; exit 1; }
+# Both servers log warnings only, so neither pays for per-request logging.
+export Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production
+
+tessera_port=$(free_port); baseline_port=$(free_port)
+dotnet "$work/hello/HelloService.dll" --port="$tessera_port" --database=memory > "$work/tessera.log" 2>&1 & pids+=($!); tessera_pid=$!
+dotnet "$work/baseline/Baseline.dll" --urls "http://127.0.0.1:$baseline_port" > "$work/baseline.log" 2>&1 & pids+=($!); baseline_pid=$!
+wait_ready "http://127.0.0.1:$tessera_port/greeting/hello?name=x"
+wait_ready "http://127.0.0.1:$baseline_port/greeting/hello?name=x"
+
+# Sessions for the authenticated scenario.
+tessera_session=$(curl -s "http://127.0.0.1:$tessera_port/account/create" -H 'Content-Type: application/json' \
+  -d '{"user_id":"bench","password":"bench-password-1"}' | python3 -c 'import sys,json; print(json.load(sys.stdin)["result"]["session_id"])')
+baseline_session=$(curl -s -X POST "http://127.0.0.1:$baseline_port/login" | python3 -c 'import sys,json; print(json.load(sys.stdin)["result"]["session_id"])')
+
+# One wrk Lua script per request shape.
+script() { # name method path body [header]
+  { echo "wrk.method = \"$2\""; echo "wrk.path = \"$3\""
+    [[ -n "$4" ]] && { echo "wrk.body = [[$4]]"; echo 'wrk.headers["Content-Type"] = "application/json"'; }
+    [[ -n "${5:-}" ]] && echo "wrk.headers[\"x-toto-session-id\"] = \"$5\""
+  } > "$work/$1.lua"
+}
+envelope='{"method":"greeting.hello","parameters":{"name":"ada"}}'
+jsonrpc='{"jsonrpc":"2.0","method":"greeting.hello","params":{"name":"ada"},"id":1}'
+batch="{\"batch\":{$(for i in $(seq 0 9); do printf '"k%d":{"method":"greeting.hello","parameters":{"name":"n%d"}}' "$i" "$i"; [[ $i -lt 9 ]] && printf ','; done)}}"
+script envelope POST / "$envelope"
+script get GET "/greeting/hello?name=ada" ""
+script jsonrpc POST /api "$jsonrpc"
+script batch POST / "$batch"
+script tessera_auth POST /counter/increment "{}" "$tessera_session"
+script baseline_auth POST /counter/increment "{}" "$baseline_session"
+
+# Each scenario must answer a result on both servers before it is measured.
+check() { curl -s -X "$2" "$1" ${3:+-H 'Content-Type: application/json' -d "$3"} ${4:+-H "x-toto-session-id: $4"} | grep -q '"result"' || { echo "scenario check failed: $1" >&2; exit 1; }; }
+for port in "$tessera_port" "$baseline_port"; do
+  check "http://127.0.0.1:$port/" POST "$envelope"; check "http://127.0.0.1:$port/greeting/hello?name=ada" GET
+  check "http://127.0.0.1:$port/api" POST "$jsonrpc"; check "http://127.0.0.1:$port/" POST "$batch"
+done
+check "http://127.0.0.1:$tessera_port/counter/increment" POST "{}" "$tessera_session"
+check "http://127.0.0.1:$baseline_port/counter/increment" POST "{}" "$baseline_session"
+
+results="$work/results.tsv"
+run() { # server scenario script port
+  local output; output=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$work/$3.lua" "http://127.0.0.1:$4")
+  if grep -q "Non-2xx" <<< "$output"; then echo "non-2xx answers in $1 $2" >&2; echo "$output" >&2; exit 1; fi
+  python3 - "$1" "$2" <<< "$output" >> "$results" <<'PY'
+import re, sys
+text = sys.stdin.read()
+def ms(value):
+    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+p50 = ms(re.search(r"\s50%\s+(\S+)", text).group(1))
+p99 = ms(re.search(r"\s99%\s+(\S+)", text).group(1))
+print(f"{sys.argv[1]}\t{sys.argv[2]}\t{rps}\t{p50}\t{p99}")
+PY
+}
+
+scenarios=(envelope get jsonrpc batch auth)
+for round in $(seq 1 "$rounds"); do
+  for scenario in "${scenarios[@]}"; do
+    tessera_script=$scenario; baseline_script=$scenario
+    [[ $scenario == auth ]] && { tessera_script=tessera_auth; baseline_script=baseline_auth; }
+    echo "round $round: $scenario" >&2
+    if (( round % 2 )); then
+      run baseline "$scenario" "$baseline_script" "$baseline_port"; run tessera "$scenario" "$tessera_script" "$tessera_port"
+    else
+      run tessera "$scenario" "$tessera_script" "$tessera_port"; run baseline "$scenario" "$baseline_script" "$baseline_port"
+    fi
+  done
+done
+
+peak_rss() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
+tessera_rss=$(peak_rss "$tessera_pid"); baseline_rss=$(peak_rss "$baseline_pid")
+
+# Start-up: process start to the first answered call, and idle RSS, for a fresh HelloService.
+startups=()
+for _ in $(seq 1 $(( quick ? 2 : 5 ))); do
+  port=$(free_port); started=$(date +%s%N)
+  dotnet "$work/hello/HelloService.dll" --port="$port" --database=memory > /dev/null 2>&1 & pid=$!
+  until curl -sf -o /dev/null "http://127.0.0.1:$port/greeting/hello?name=x"; do sleep 0.005; done
+  startups+=($(( ($(date +%s%N) - started) / 1000000 )))
+  sleep 1; idle_rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status"); kill "$pid"; wait "$pid" 2> /dev/null || true
+done
+
+# Fan-out of one event to 1,000 SSE subscribers, measured by the test that also checks every one receives it.
+fanout=$(dotnet test test/Tessera.Tests -c Release --filter "FullyQualifiedName~ThousandSubscribers" --logger "console;verbosity=detailed" 2>&1 \
+  | grep -o "1000 SSE subscribers: .*" | head -1 || true)
+
+python3 - "$results" "$out" "$tessera_rss" "$baseline_rss" "$idle_rss" "$fanout" "$duration" "$rounds" "$connections" "${startups[@]}" <<'PY'
+import os, platform, statistics, subprocess, sys, datetime
+path, out, tessera_rss, baseline_rss, idle_rss, fanout, duration, rounds, connections, *startups = sys.argv[1:]
+rows = [line.split("\t") for line in open(path) if line.strip()]
+def median(server, scenario, column):
+    return statistics.median(float(r[column]) for r in rows if r[0] == server and r[1] == scenario)
+names = {"envelope": "greeting.hello, Toto envelope (POST /)", "get": "greeting.hello, URL-style GET",
+         "jsonrpc": "greeting.hello, JSON-RPC (POST /api)", "batch": "Toto batch of 10 greeting.hello",
+         "auth": "authenticated counter.increment (session lookup + state write)"}
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+memory = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)
+lines = [
+    f"# Load report ({datetime.date.today().isoformat()})", "",
+    f"Machine: {os.cpu_count()} cores ({cpu}), {memory} GiB; .NET {subprocess.run(['dotnet', '--version'], capture_output=True, text=True).stdout.strip()}; "
+    f"wrk {connections} connections, 2 threads, {duration} per run, {rounds} round(s), baseline and Tessera alternating; medians.", "",
+    "| scenario | baseline req/s | Tessera req/s | ratio | baseline p50 / p99 ms | Tessera p50 / p99 ms | p99 ratio |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+]
+for key in ["envelope", "get", "jsonrpc", "batch", "auth"]:
+    b, t = median("baseline", key, 2), median("tessera", key, 2)
+    bp50, bp99, tp50, tp99 = median("baseline", key, 3), median("baseline", key, 4), median("tessera", key, 3), median("tessera", key, 4)
+    lines.append(f"| {names[key]} | {b:,.0f} | {t:,.0f} | {t / b:.2f}x | {bp50:.2f} / {bp99:.2f} | {tp50:.2f} / {tp99:.2f} | {tp99 / bp99:.2f}x |")
+single, batched = median("tessera", "envelope", 2), median("tessera", "batch", 2) * 10
+lines += ["",
+    f"- Batch of 10 against 10 single calls (Tessera): {batched:,.0f} calls/s against {single:,.0f}: {batched / single:.1f}x.",
+    f"- Peak RSS under load: Tessera {int(tessera_rss) / 1024:.0f} MiB, baseline {int(baseline_rss) / 1024:.0f} MiB.",
+    f"- Start-up, process start to first answered call (HelloService, {len(startups)} runs): median {statistics.median(map(int, startups)):.0f} ms "
+    f"(runs: {', '.join(startups)} ms); idle RSS {int(idle_rss) / 1024:.0f} MiB.",
+    f"- Event fan-out through Kestrel: {fanout or 'not measured (the fan-out test did not report)'}.",
+]
+report = "\n".join(lines) + "\n"
+open(out, "w").write(report)
+print(report)
+PY
+echo "report: $out" >&2
