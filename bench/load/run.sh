@@ -53,15 +53,22 @@ tessera_session=$(curl -s "http://127.0.0.1:$tessera_port/account/create" -H 'Co
 baseline_session=$(curl -s -X POST "http://127.0.0.1:$baseline_port/login" | python3 -c 'import sys,json; print(json.load(sys.stdin)["result"]["session_id"])')
 
 # One wrk Lua script per request shape.
-script() { # name method path body [header]
-  { echo "wrk.method = \"$2\""; echo "wrk.path = \"$3\""
-    [[ -n "$4" ]] && { echo "wrk.body = [[$4]]"; echo 'wrk.headers["Content-Type"] = "application/json"'; }
-    [[ -n "${5:-}" ]] && echo "wrk.headers[\"x-toto-session-id\"] = \"$5\""
+script() { # name method path body [session]
+  {
+    echo "wrk.method = \"$2\""
+    echo "wrk.path = \"$3\""
+    if [[ -n "$4" ]]; then
+      echo "wrk.body = [[$4]]"
+      echo 'wrk.headers["Content-Type"] = "application/json"'
+    fi
+    if [[ -n "${5:-}" ]]; then
+      echo "wrk.headers[\"x-toto-session-id\"] = \"$5\""
+    fi
   } > "$work/$1.lua"
 }
 envelope='{"method":"greeting.hello","parameters":{"name":"ada"}}'
 jsonrpc='{"jsonrpc":"2.0","method":"greeting.hello","params":{"name":"ada"},"id":1}'
-batch="{\"batch\":{$(for i in $(seq 0 9); do printf '"k%d":{"method":"greeting.hello","parameters":{"name":"n%d"}}' "$i" "$i"; [[ $i -lt 9 ]] && printf ','; done)}}"
+batch=$(python3 -c 'import json; print(json.dumps({"batch": {f"k{i}": {"method": "greeting.hello", "parameters": {"name": f"n{i}"}} for i in range(10)}}, separators=(",", ":")))')
 script envelope POST / "$envelope"
 script get GET "/greeting/hello?name=ada" ""
 script jsonrpc POST /api "$jsonrpc"
@@ -82,9 +89,10 @@ results="$work/results.tsv"
 run() { # server scenario script port
   local output; output=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$work/$3.lua" "http://127.0.0.1:$4")
   if grep -q "Non-2xx" <<< "$output"; then echo "non-2xx answers in $1 $2" >&2; echo "$output" >&2; exit 1; fi
-  python3 - "$1" "$2" <<< "$output" >> "$results" <<'PY'
+  printf '%s\n' "$output" > "$work/wrk.txt"
+  python3 - "$1" "$2" "$work/wrk.txt" >> "$results" <<'PY'
 import re, sys
-text = sys.stdin.read()
+text = open(sys.argv[3]).read()
 def ms(value):
     number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
@@ -96,6 +104,14 @@ PY
 }
 
 scenarios=(envelope get jsonrpc batch auth)
+echo "warming up..." >&2
+for scenario in "${scenarios[@]}"; do
+  tessera_script=$scenario; baseline_script=$scenario
+  [[ $scenario == auth ]] && { tessera_script=tessera_auth; baseline_script=baseline_auth; }
+  wrk -t"$threads" -c"$connections" -d1s -s "$work/$tessera_script.lua" "http://127.0.0.1:$tessera_port" > /dev/null
+  wrk -t"$threads" -c"$connections" -d1s -s "$work/$baseline_script.lua" "http://127.0.0.1:$baseline_port" > /dev/null
+done
+
 for round in $(seq 1 "$rounds"); do
   for scenario in "${scenarios[@]}"; do
     tessera_script=$scenario; baseline_script=$scenario

@@ -98,8 +98,11 @@ public sealed class Session
             }
 
             await _manager.ReloadAsync(this, cancellationToken);
-            // A little random back-off spreads out writers that keep colliding.
-            await Task.Delay(Random.Shared.Next(0, Math.Min(attempt + 1, 10)), cancellationToken);
+            // Retry at once the first times; writers that keep colliding back off a little, at random, to spread out.
+            if (attempt >= 2)
+            {
+                await Task.Delay(Random.Shared.Next(0, Math.Min(attempt, 10)), cancellationToken);
+            }
         }
 
         throw new SessionConflictException();
