@@ -35,6 +35,7 @@ trap cleanup EXIT
 echo "building Release..." >&2
 dotnet publish samples/HelloService -c Release -o "$work/hello" --nologo -v quiet > /dev/null
 dotnet publish bench/Baseline -c Release -o "$work/baseline" --nologo -v quiet > /dev/null
+dotnet publish bench/LoadClient -c Release -o "$work/client" --nologo -v quiet > /dev/null
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_ready() { for _ in $(seq 1 200); do curl -sf -o /dev/null "$1" && return 0; sleep 0.05; done; echo "server at $1 did not start" >&2; exit 1; }
@@ -125,6 +126,29 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 
+# The authenticated call in signed mode: wrk cannot compute a signature per request, so the load client does, against a
+# HelloService with hmac=signed; the baseline's authenticated endpoint is driven by the same client, unsigned.
+signed_port=$(free_port)
+dotnet "$work/hello/HelloService.dll" --port="$signed_port" --database=memory --hmac=signed > "$work/signed.log" 2>&1 & pids+=($!)
+wait_ready "http://127.0.0.1:$signed_port/greeting/hello?name=x"
+read -r signed_session signed_key < <(curl -s "http://127.0.0.1:$signed_port/account/create" -H 'Content-Type: application/json' \
+  -d '{"user_id":"bench","password":"bench-password-1"}' | python3 -c 'import sys,json; r=json.load(sys.stdin)["result"]; print(r["session_id"], r["key"])')
+client_seconds=$(( quick ? 2 : 10 ))
+echo "warming up the load client..." >&2
+dotnet "$work/client/LoadClient.dll" signed "http://127.0.0.1:$baseline_port" "$baseline_session" - "$connections" 2 > /dev/null
+dotnet "$work/client/LoadClient.dll" signed "http://127.0.0.1:$signed_port" "$signed_session" "$signed_key" "$connections" 2 > /dev/null
+dotnet "$work/client/LoadClient.dll" signed "http://127.0.0.1:$tessera_port" "$tessera_session" - "$connections" 2 > /dev/null
+for round in $(seq 1 "$rounds"); do
+  echo "round $round: signed (load client)" >&2
+  printf 'baseline\tsigned\t' >> "$results"
+  dotnet "$work/client/LoadClient.dll" signed "http://127.0.0.1:$baseline_port" "$baseline_session" - "$connections" "$client_seconds" >> "$results"
+  printf 'tessera\tsigned\t' >> "$results"
+  dotnet "$work/client/LoadClient.dll" signed "http://127.0.0.1:$signed_port" "$signed_session" "$signed_key" "$connections" "$client_seconds" >> "$results"
+  # The same client against Tessera without signing separates signing's cost from the client's.
+  printf 'tessera\tunsigned-client\t' >> "$results"
+  dotnet "$work/client/LoadClient.dll" signed "http://127.0.0.1:$tessera_port" "$tessera_session" - "$connections" "$client_seconds" >> "$results"
+done
+
 peak_rss() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
 tessera_rss=$(peak_rss "$tessera_pid"); baseline_rss=$(peak_rss "$baseline_pid")
 
@@ -138,19 +162,33 @@ for _ in $(seq 1 $(( quick ? 2 : 5 ))); do
   sleep 1; idle_rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status"); kill "$pid"; wait "$pid" 2> /dev/null || true
 done
 
+# Idle Server-Sent Events streams held open against a fresh HelloService: its resident memory with them.
+idle_count=$(( quick ? 1000 : 10000 ))
+port=$(free_port)
+dotnet "$work/hello/HelloService.dll" --port="$port" --database=memory > /dev/null 2>&1 & idle_pid=$!; pids+=($idle_pid)
+wait_ready "http://127.0.0.1:$port/greeting/hello?name=x"
+sleep 1; before_sse=$(awk '/VmRSS/ {print $2}' "/proc/$idle_pid/status")
+coproc IDLE { dotnet "$work/client/LoadClient.dll" idle-sse "http://127.0.0.1:$port" "$idle_count"; }
+read -r opened <&"${IDLE[0]}"
+[[ "$opened" == open ]] || { echo "idle SSE client failed" >&2; exit 1; }
+sleep 2; with_sse=$(awk '/VmRSS/ {print $2}' "/proc/$idle_pid/status")
+eval "exec ${IDLE[1]}>&-"; wait "$IDLE_PID" || true
+kill "$idle_pid"
+
 # Fan-out of one event to 1,000 SSE subscribers, measured by the test that also checks every one receives it.
 fanout=$(dotnet test test/Tessera.Tests -c Release --filter "FullyQualifiedName~ThousandSubscribers" --logger "console;verbosity=detailed" 2>&1 \
   | grep -o "1000 SSE subscribers: .*" | head -1 || true)
 
-python3 - "$results" "$out" "$tessera_rss" "$baseline_rss" "$idle_rss" "$fanout" "$duration" "$rounds" "$connections" "${startups[@]}" <<'PY'
+python3 - "$results" "$out" "$tessera_rss" "$baseline_rss" "$idle_rss" "$fanout" "$duration" "$rounds" "$connections" "$idle_count" "$before_sse" "$with_sse" "${startups[@]}" <<'PY'
 import os, platform, statistics, subprocess, sys, datetime
-path, out, tessera_rss, baseline_rss, idle_rss, fanout, duration, rounds, connections, *startups = sys.argv[1:]
+path, out, tessera_rss, baseline_rss, idle_rss, fanout, duration, rounds, connections, idle_count, before_sse, with_sse, *startups = sys.argv[1:]
 rows = [line.split("\t") for line in open(path) if line.strip()]
 def median(server, scenario, column):
     return statistics.median(float(r[column]) for r in rows if r[0] == server and r[1] == scenario)
 names = {"envelope": "greeting.hello, Toto envelope (POST /)", "get": "greeting.hello, URL-style GET",
          "jsonrpc": "greeting.hello, JSON-RPC (POST /api)", "batch": "Toto batch of 10 greeting.hello",
-         "auth": "authenticated counter.increment (session lookup + state write)"}
+         "auth": "authenticated counter.increment (session lookup + state write)",
+         "signed": "the same in signed mode (load client; baseline unsigned)"}
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
 memory = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)
 lines = [
@@ -160,17 +198,22 @@ lines = [
     "| scenario | baseline req/s | Tessera req/s | ratio | baseline p50 / p99 ms | Tessera p50 / p99 ms | p99 ratio |",
     "|---|---:|---:|---:|---:|---:|---:|",
 ]
-for key in ["envelope", "get", "jsonrpc", "batch", "auth"]:
+for key in ["envelope", "get", "jsonrpc", "batch", "auth", "signed"]:
     b, t = median("baseline", key, 2), median("tessera", key, 2)
     bp50, bp99, tp50, tp99 = median("baseline", key, 3), median("baseline", key, 4), median("tessera", key, 3), median("tessera", key, 4)
     lines.append(f"| {names[key]} | {b:,.0f} | {t:,.0f} | {t / b:.2f}x | {bp50:.2f} / {bp99:.2f} | {tp50:.2f} / {tp99:.2f} | {tp99 / bp99:.2f}x |")
 single, batched = median("tessera", "envelope", 2), median("tessera", "batch", 2) * 10
+signed, unsigned = median("tessera", "signed", 2), median("tessera", "unsigned-client", 2)
 lines += ["",
     f"- Batch of 10 against 10 single calls (Tessera): {batched:,.0f} calls/s against {single:,.0f}: {batched / single:.1f}x.",
     f"- Peak RSS under load: Tessera {int(tessera_rss) / 1024:.0f} MiB, baseline {int(baseline_rss) / 1024:.0f} MiB.",
     f"- Start-up, process start to first answered call (HelloService, {len(startups)} runs): median {statistics.median(map(int, startups)):.0f} ms "
     f"(runs: {', '.join(startups)} ms); idle RSS {int(idle_rss) / 1024:.0f} MiB.",
     f"- Event fan-out through Kestrel: {fanout or 'not measured (the fan-out test did not report)'}.",
+    f"- {int(idle_count):,} idle Server-Sent Events streams: HelloService RSS {int(before_sse) / 1024:.0f} MiB before, "
+    f"{int(with_sse) / 1024:.0f} MiB with them open ({(int(with_sse) - int(before_sse)) / int(idle_count):.1f} KiB per stream).",
+    "- The signed-mode row is driven by bench/LoadClient (wrk cannot sign each request); that client also signs, on the same two cores. "
+    f"With that same client, Tessera answers {unsigned:,.0f} req/s unsigned and {signed:,.0f} signed: signing itself costs {1 - signed / unsigned:.0%}.",
 ]
 report = "\n".join(lines) + "\n"
 open(out, "w").write(report)
