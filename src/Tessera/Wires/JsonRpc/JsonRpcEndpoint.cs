@@ -48,8 +48,7 @@ internal sealed class JsonRpcEndpoint(
                 return;
             }
 
-            RequestBody.ApplyLimit(http, _options.MaxRequestBodySize);
-            using var body = await RequestBody.ReadAsync(http.Request, _options.MaxRequestBodySize, http.RequestAborted);
+            using var body = await RequestBody.ReadCallAsync(http, _options.MaxRequestBodySize, sender);
             if (body.TooLarge)
             {
                 await RejectAsync(http, StatusCodes.Status413PayloadTooLarge, ErrorTable.InvalidRequestCode,
@@ -57,7 +56,6 @@ internal sealed class JsonRpcEndpoint(
                 return;
             }
 
-            sender.RememberRawBody(http, body.Memory);
             await AnswerAsync(http, body.Memory);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)

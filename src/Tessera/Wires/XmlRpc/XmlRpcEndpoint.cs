@@ -53,8 +53,7 @@ internal sealed class XmlRpcEndpoint(
                 return;
             }
 
-            RequestBody.ApplyLimit(http, _options.MaxRequestBodySize);
-            using var body = await RequestBody.ReadAsync(http.Request, _options.MaxRequestBodySize, http.RequestAborted);
+            using var body = await RequestBody.ReadCallAsync(http, _options.MaxRequestBodySize, sender);
             if (body.TooLarge)
             {
                 await RejectAsync(http, StatusCodes.Status413PayloadTooLarge, ErrorTable.InvalidRequestCode,
@@ -62,7 +61,6 @@ internal sealed class XmlRpcEndpoint(
                 return;
             }
 
-            sender.RememberRawBody(http, body.Memory);
             string name;
             JsonDocument parameters;
             try
