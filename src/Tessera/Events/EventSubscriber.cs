@@ -9,6 +9,9 @@ namespace Tessera.Events;
 /// </summary>
 internal sealed class EventSubscriber
 {
+    /// <summary>The most topic patterns one stream or socket may follow.</summary>
+    public const int MaxPatterns = 100;
+
     private EventSubscriber(string? userId, IReadOnlyList<TopicPattern> patterns, (int StatusCode, string Message)? refusal)
     {
         UserId = userId;
@@ -44,6 +47,11 @@ internal sealed class EventSubscriber
         if (texts.Count == 0)
         {
             return Refuse(StatusCodes.Status400BadRequest, "Name the topics to follow: /events?topics=chat.message,news.*");
+        }
+
+        if (texts.Count > MaxPatterns)
+        {
+            return Refuse(StatusCodes.Status400BadRequest, $"Follow at most {MaxPatterns} topic patterns per stream (got {texts.Count}).");
         }
 
         var userId = await UserOfAsync(http, sessions);

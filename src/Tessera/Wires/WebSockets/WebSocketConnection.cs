@@ -111,6 +111,8 @@ internal sealed class WebSocketConnection(
 
                 var message = buffer.WrittenMemory.ToArray();
                 buffer.ResetWrittenCount();
+                // Wait for a free slot before reading on: a client flooding requests is slowed by TCP, not queued in memory.
+                await _calls.WaitAsync(_closing.Token);
                 _ = HandleAsync(message);
             }
         }
@@ -120,9 +122,9 @@ internal sealed class WebSocketConnection(
         }
     }
 
+    /// <summary>Answers one message; the caller has taken a slot of <see cref="_calls"/>, released here.</summary>
     private async Task HandleAsync(byte[] message)
     {
-        await _calls.WaitAsync(_closing.Token).ConfigureAwait(false);
         try
         {
             JsonDocument document;
@@ -217,6 +219,11 @@ internal sealed class WebSocketConnection(
             {
                 if (!_subscriptions.ContainsKey(topic))
                 {
+                    if (_subscriptions.Count >= EventSubscriber.MaxPatterns)
+                    {
+                        return (null, ErrorTable.InvalidParameters([$"a connection may follow at most {EventSubscriber.MaxPatterns} topic patterns"]));
+                    }
+
                     _subscriptions[topic] = bus.AddInline(pattern, UserId, trusted: false, once: false, Push);
                 }
             }

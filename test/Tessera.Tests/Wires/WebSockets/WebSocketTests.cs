@@ -143,4 +143,43 @@ public sealed class WebSocketTests
         Assert.Equal(4008, (int)slow.Socket.CloseStatus!.Value);
         Assert.Contains("too slow", slow.Socket.CloseStatusDescription);
     }
+
+    [Fact]
+    public async Task Flood_OfRequests_IsAnsweredInFull_WithoutUnboundedQueueing()
+    {
+        await using var host = await Start();
+        await using var client = await WebSocketClient.ConnectAsync(host.Http.BaseAddress!, "/ws");
+
+        var sending = Task.Run(async () =>
+        {
+            for (var i = 0; i < 2000; i++)
+            {
+                await client.SendAsync($$"""{"jsonrpc":"2.0","method":"math.add","params":[{{i}},1],"id":{{i}}}""");
+            }
+        });
+        var answered = new HashSet<int>();
+        while (answered.Count < 2000)
+        {
+            var answer = await client.ReceiveAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(answer!.Value.GetProperty("id").GetInt32() + 1, answer.Value.GetProperty("result").GetInt32());
+            answered.Add(answer.Value.GetProperty("id").GetInt32());
+        }
+
+        await sending.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(2000, answered.Count);
+    }
+
+    [Fact]
+    public async Task Subscriptions_AreLimitedPerConnection()
+    {
+        await using var host = await Start();
+        await using var client = await WebSocketClient.ConnectAsync(host.Http.BaseAddress!, "/ws");
+        var topics = string.Join(",", Enumerable.Range(0, 101).Select(i => $"\"t{i}\""));
+
+        await client.SendAsync($$"""{"jsonrpc":"2.0","method":"events.subscribe","params":[{{topics}}],"id":1}""");
+        var refused = await client.ReceiveAsync();
+
+        Assert.Equal(-32602, refused!.Value.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Contains("at most 100", refused.Value.GetProperty("error").GetProperty("data").GetString());
+    }
 }
