@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Tessera.Dispatch.Binding;
 using Tessera.Errors;
 using Tessera.Observability;
+using Tessera.Stores;
 
 namespace Tessera.Dispatch;
 
@@ -52,7 +53,7 @@ internal sealed class MethodDispatcher(
         }
 
         var context = new MethodContext(method.Name, transport, http, services, transactionId);
-        var error = method.Access.IsNone ? null : await authorizer.AuthorizeAsync(method, context);
+        var error = method.Access.IsNone ? null : await AuthorizeAsync(method, context);
         object? result = null;
         object?[] arguments = [];
         if (error is null)
@@ -75,6 +76,23 @@ internal sealed class MethodDispatcher(
         return new CallOutcome(method, result, error, transactionId);
     }
 
+    /// <summary>
+    /// Applies the method's access rules. A failure to check them (a store that cannot be reached) refuses the call
+    /// with that error: nothing that goes wrong here lets a call through.
+    /// </summary>
+    private async ValueTask<MethodError?> AuthorizeAsync(MethodDescriptor method, MethodContext context)
+    {
+        try
+        {
+            return await authorizer.AuthorizeAsync(method, context);
+        }
+        catch (Exception exception)
+        {
+            LogFailure(method, context, exception);
+            return ErrorTable.FromException(exception, context.TransactionId, _includeDetails);
+        }
+    }
+
     private async ValueTask<(object? Result, MethodError? Error)> InvokeAsync(
         MethodDescriptor method,
         MethodContext context,
@@ -91,15 +109,7 @@ internal sealed class MethodDispatcher(
         }
         catch (Exception exception)
         {
-            if (exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
-            {
-                Log.CallCancelled(logger, method.Name, context.TransactionId);
-            }
-            else if (exception is not MethodException)
-            {
-                Log.MethodFailed(logger, method.Name, context.TransactionId, exception);
-            }
-
+            LogFailure(method, context, exception);
             return (null, ErrorTable.FromException(exception, context.TransactionId, _includeDetails));
         }
         finally
@@ -108,6 +118,24 @@ internal sealed class MethodDispatcher(
             {
                 await DisposeAsync(target);
             }
+        }
+    }
+
+    private void LogFailure(MethodDescriptor method, MethodContext context, Exception exception)
+    {
+        switch (exception)
+        {
+            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+                Log.CallCancelled(logger, method.Name, context.TransactionId);
+                break;
+            case StoreUnavailableException unavailable:
+                Log.StoreUnavailable(logger, method.Name, unavailable.Store, context.TransactionId, unavailable.Inner);
+                break;
+            case MethodException:
+                break;
+            default:
+                Log.MethodFailed(logger, method.Name, context.TransactionId, exception);
+                break;
         }
     }
 

@@ -41,4 +41,7 @@ public static class ErrorCodes
 
     /// <summary>The session was saved by another request since this one read it (Tessera's addition).</summary>
     public const int SessionConflict = 1012;
+
+    /// <summary>The database or Redis did not answer in time; the call may be retried (Tessera's addition).</summary>
+    public const int StoreUnavailable = 1013;
 }

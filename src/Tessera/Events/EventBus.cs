@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,9 @@ namespace Tessera.Events;
 /// <summary>
 /// The event bus. Every event goes into the log first; one dispatch loop then delivers the log in id order to the
 /// subscribers of this process. It reads the log right after a local publish and every <c>event_poll_interval</c>, so
-/// events published by other processes sharing the store arrive too, with no duplicates and no reordering.
+/// events published by other processes sharing the store arrive too, with no duplicates and no reordering. A log that
+/// is also an <see cref="IEventLogFeed"/> (PostgreSQL, Redis) pushes other processes' events as they are appended;
+/// those that follow the last delivered one are delivered as they come, and any gap is filled from the log.
 /// </summary>
 internal sealed class EventBus(
     IEventLog log,
@@ -28,6 +31,8 @@ internal sealed class EventBus(
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentQueue<EventLogNotice> _notices = new();
+    private int _mustReadLog;
     private EventSubscription[] _subscriptions = [];
     private long _lastDelivered;
 
@@ -44,6 +49,7 @@ internal sealed class EventBus(
         await _ready.Task.WaitAsync(cancellationToken);
         var data = JsonSerializer.Serialize(payload, payload?.GetType() ?? typeof(object), json.Results);
         var message = await log.AppendAsync(topic, data, time.GetUtcNow(), cancellationToken);
+        Interlocked.Exchange(ref _mustReadLog, 1);
         _wake.Release();
         return message;
     }
@@ -105,14 +111,20 @@ internal sealed class EventBus(
     {
         Interlocked.Exchange(ref _lastDelivered, await log.LastIdAsync(stoppingToken));
         _ready.TrySetResult();
+        var listening = (log as IEventLogFeed)?.ListenAsync(OnNotice, stoppingToken) ?? Task.CompletedTask;
         var interval = TimeSpan.FromMilliseconds(_options.EventPollInterval);
         var nextTrim = time.GetUtcNow() + TrimEvery;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await _wake.WaitAsync(interval, stoppingToken);
-                await DeliverNewAsync(stoppingToken);
+                var polled = !await _wake.WaitAsync(interval, stoppingToken);
+                var mustRead = DeliverNotices() | Interlocked.Exchange(ref _mustReadLog, 0) == 1;
+                if (polled || mustRead)
+                {
+                    await DeliverNewAsync(stoppingToken);
+                }
+
                 if (time.GetUtcNow() >= nextTrim)
                 {
                     nextTrim = time.GetUtcNow() + TrimEvery;
@@ -127,9 +139,42 @@ internal sealed class EventBus(
             {
                 // A busy or briefly unavailable store: the next round reads from where delivery stopped.
                 Log.EventLogFailed(logger, exception);
+                Interlocked.Exchange(ref _mustReadLog, 1);
                 await _wake.WaitAsync(interval, stoppingToken);
             }
         }
+
+        await listening.ContinueWith(static _ => { }, TaskScheduler.Default);
+    }
+
+    private void OnNotice(EventLogNotice notice)
+    {
+        _notices.Enqueue(notice);
+        _wake.Release();
+    }
+
+    /// <summary>Delivers pushed events that follow on from the last one delivered; true when the log must be read.</summary>
+    private bool DeliverNotices()
+    {
+        var mustRead = false;
+        while (_notices.TryDequeue(out var notice))
+        {
+            if (notice.Message is { } message && message.Id <= LastDelivered)
+            {
+                continue;
+            }
+
+            if (notice.Message is { } next && notice.PreviousId == LastDelivered && !mustRead)
+            {
+                Deliver(next);
+            }
+            else
+            {
+                mustRead = true;
+            }
+        }
+
+        return mustRead;
     }
 
     private async Task DeliverNewAsync(CancellationToken cancellationToken)
@@ -139,15 +184,7 @@ internal sealed class EventBus(
             var batch = await log.ReadAfterAsync(LastDelivered, ReadBatch, cancellationToken);
             foreach (var message in batch)
             {
-                foreach (var subscription in Volatile.Read(ref _subscriptions))
-                {
-                    if (subscription.Wants(message))
-                    {
-                        subscription.Offer(message);
-                    }
-                }
-
-                Interlocked.Exchange(ref _lastDelivered, message.Id);
+                Deliver(message);
             }
 
             if (batch.Count < ReadBatch)
@@ -155,6 +192,19 @@ internal sealed class EventBus(
                 return;
             }
         }
+    }
+
+    private void Deliver(EventMessage message)
+    {
+        foreach (var subscription in Volatile.Read(ref _subscriptions))
+        {
+            if (subscription.Wants(message))
+            {
+                subscription.Offer(message);
+            }
+        }
+
+        Interlocked.Exchange(ref _lastDelivered, message.Id);
     }
 
     private void Add(EventSubscription subscription)

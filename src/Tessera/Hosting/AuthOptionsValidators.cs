@@ -5,10 +5,36 @@ namespace Tessera.Hosting;
 /// <summary>Refuses storage options that cannot work.</summary>
 internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 {
-    public ValidateOptionsResult Validate(string? name, StorageOptions options) =>
-        Enum.IsDefined(options.Database)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"database must be Sqlite or Memory (got {options.Database}).");
+    public ValidateOptionsResult Validate(string? name, StorageOptions options)
+    {
+        var failures = new List<string>();
+        if (!Enum.IsDefined(options.Database))
+        {
+            failures.Add($"database must be Sqlite, Memory or Postgres (got {options.Database}).");
+        }
+
+        if (!Enum.IsDefined(options.SessionStore))
+        {
+            failures.Add($"session_store must be Database or Redis (got {options.SessionStore}).");
+        }
+
+        if (options.Database == DatabaseKind.Postgres && string.IsNullOrWhiteSpace(options.DbConnection))
+        {
+            failures.Add("database=postgres needs db_connection, e.g. \"Host=db;Database=app;Username=app;Password=...\".");
+        }
+
+        if (options.SessionStore == SessionStoreKind.Redis && string.IsNullOrWhiteSpace(options.Redis))
+        {
+            failures.Add("session_store=redis needs redis, e.g. 127.0.0.1:6379.");
+        }
+
+        if (options.StoreTimeout < 1)
+        {
+            failures.Add($"store_timeout must be at least 1 second (got {options.StoreTimeout}).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }
 
 /// <summary>Refuses session lifetimes that cannot work.</summary>

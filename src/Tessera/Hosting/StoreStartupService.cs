@@ -1,17 +1,36 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Tessera.Stores;
 using Tessera.Stores.Sqlite;
 
 namespace Tessera.Hosting;
 
-/// <summary>Creates or migrates the SQLite schema at start-up, so a bad path or a newer schema stops the service early.</summary>
+/// <summary>
+/// Resolves the configured stores and prepares them at start-up (SQLite or PostgreSQL schema, the Redis connection),
+/// so a missing package, a bad connection string or a newer schema stops the service before it takes requests.
+/// </summary>
 internal sealed class StoreStartupService(IServiceProvider services, IOptions<StorageOptions> options) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) =>
-        options.Value.Database == DatabaseKind.Sqlite
-            ? services.GetRequiredService<SqliteDatabase>().MigrateAsync(cancellationToken)
-            : Task.CompletedTask;
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        object?[] stores =
+        [
+            services.GetService<IAccountStore>(),
+            services.GetService<ISessionStore>(),
+            services.GetService<INonceStore>(),
+            services.GetRequiredService<IEventLog>(),
+        ];
+        if (options.Value.Database == DatabaseKind.Sqlite)
+        {
+            await services.GetRequiredService<SqliteDatabase>().MigrateAsync(cancellationToken);
+        }
+
+        foreach (var store in stores.OfType<IStoreStartup>().Distinct())
+        {
+            await store.PrepareAsync(cancellationToken);
+        }
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

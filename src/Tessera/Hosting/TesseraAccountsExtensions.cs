@@ -1,12 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Tessera.Auth.Accounts;
 using Tessera.Auth.Sessions;
 using Tessera.Auth.Signing;
+using Tessera.Hosting;
 using Tessera.Stores;
-using Tessera.Stores.Memory;
-using Tessera.Stores.Sqlite;
 
 namespace Tessera;
 
@@ -15,7 +13,7 @@ public static class TesseraAccountsExtensions
 {
     /// <summary>
     /// Adds the <c>account.create</c>, <c>account.login</c>, <c>account.logout</c> and <c>account.update</c> methods,
-    /// sessions, and the stores behind them: one SQLite file by default, or memory with <c>--database=memory</c>.
+    /// sessions, and the stores behind them: one SQLite file by default, memory with <c>--database=memory</c>, or a backend package's.
     /// Methods may then use <c>[Authenticated]</c>, <c>[AnonymousSession]</c>, roles and policies. Idempotent.
     /// </summary>
     public static ITesseraBuilder AddAccounts(this ITesseraBuilder builder)
@@ -27,15 +25,9 @@ public static class TesseraAccountsExtensions
             return builder;
         }
 
-        services.TryAddSingleton<IAccountStore>(provider => UsesMemory(provider)
-            ? new MemoryAccountStore()
-            : new SqliteAccountStore(provider.GetRequiredService<SqliteDatabase>()));
-        services.TryAddSingleton<ISessionStore>(provider => UsesMemory(provider)
-            ? new MemorySessionStore()
-            : new SqliteSessionStore(provider.GetRequiredService<SqliteDatabase>()));
-        services.TryAddSingleton<INonceStore>(provider => UsesMemory(provider)
-            ? new MemoryNonceStore(provider.GetRequiredService<TimeProvider>())
-            : new SqliteNonceStore(provider.GetRequiredService<SqliteDatabase>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(StoreSelection.Accounts);
+        services.TryAddSingleton(StoreSelection.Sessions);
+        services.TryAddSingleton(StoreSelection.Nonces);
 
         services.AddDataProtection();
         services.TryAddSingleton<StatelessSessionCodec>();
@@ -53,7 +45,4 @@ public static class TesseraAccountsExtensions
         builder.Methods.AddType<AccountMethods>();
         return builder;
     }
-
-    private static bool UsesMemory(IServiceProvider provider) =>
-        provider.GetRequiredService<IOptions<StorageOptions>>().Value.Database == DatabaseKind.Memory;
 }

@@ -9,8 +9,6 @@ using Tessera.Auth.Tokens;
 using Tessera.Discovery;
 using Tessera.Dispatch;
 using Tessera.Events;
-using Tessera.Stores;
-using Tessera.Stores.Memory;
 using Tessera.Stores.Sqlite;
 using Tessera.Hosting;
 using Tessera.Observability;
@@ -69,10 +67,7 @@ public static class TesseraServiceCollectionExtensions
         services.TryAddSingleton<TesseraJson>();
         services.TryAddSingleton<SqliteDatabase>();
         services.AddHostedService<StoreStartupService>();
-        services.TryAddSingleton<IEventLog>(provider =>
-            provider.GetRequiredService<IOptions<StorageOptions>>().Value.Database == DatabaseKind.Memory
-                ? new MemoryEventLog()
-                : new SqliteEventLog(provider.GetRequiredService<SqliteDatabase>()));
+        services.TryAddSingleton(StoreSelection.EventLog);
         services.TryAddSingleton<EventBus>();
         services.TryAddSingleton<IEventBus>(provider => provider.GetRequiredService<EventBus>());
         services.AddHostedService(provider => provider.GetRequiredService<EventBus>());

@@ -49,4 +49,7 @@ internal static partial class Log
 
     [LoggerMessage(15, LogLevel.Information, "A {Transport} client fell {Pending} events behind and was disconnected.")]
     public static partial void SlowConsumer(ILogger logger, string transport, int pending);
+
+    [LoggerMessage(16, LogLevel.Warning, "Call to {Method} refused: the {Store} store is unavailable; transaction {TransactionId}.")]
+    public static partial void StoreUnavailable(ILogger logger, string method, string store, Guid transactionId, Exception exception);
 }

@@ -1,4 +1,5 @@
 using Tessera.Stores;
+using Tessera.Tests.Support;
 
 namespace Tessera.Tests.Stores;
 
@@ -46,7 +47,7 @@ public abstract class StoreSpecification : IAsyncLifetime
         State = """{"count":1}""",
     };
 
-    [Fact]
+    [BackendFact]
     public async Task Accounts_CreateThenFind_RoundTripsEveryField()
     {
         Assert.True(await Accounts.TryCreateAsync(Account("ada"), default));
@@ -61,7 +62,7 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Null(found.SessionsValidAfter);
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Accounts_CreateTakenId_ReturnsFalseAndKeepsTheFirst()
     {
         await Accounts.TryCreateAsync(Account("ada"), default);
@@ -70,7 +71,7 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Equal(Account("ada").PasswordHash, (await Accounts.FindAsync("ada", default))!.PasswordHash);
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Accounts_Update_ReplacesHashFieldsAndRoles()
     {
         await Accounts.TryCreateAsync(Account("ada"), default);
@@ -82,10 +83,10 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Equal(["a", "b"], found.Roles);
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Accounts_FindUnknown_ReturnsNull() => Assert.Null(await Accounts.FindAsync("nobody", default));
 
-    [Fact]
+    [BackendFact]
     public async Task Sessions_CreateThenFind_RoundTripsEveryField()
     {
         await Sessions.CreateAsync(Session(1), default);
@@ -98,7 +99,7 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Equal(("key", """{"count":1}""", 0L), (found.SigningKey, found.State, found.Version));
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Sessions_Anonymous_HasNoUserOrKey()
     {
         await Sessions.CreateAsync(Session(2, userId: null) with { SigningKey = null }, default);
@@ -109,7 +110,7 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Null(found.SigningKey);
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Sessions_UpdateWithCurrentVersion_WritesAndIncrements()
     {
         await Sessions.CreateAsync(Session(1), default);
@@ -120,7 +121,7 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Equal(("""{"count":2}""", 1L), (found!.State, found.Version));
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Sessions_UpdateWithStaleVersion_WritesNothing()
     {
         await Sessions.CreateAsync(Session(1), default);
@@ -130,7 +131,7 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Equal("""{"count":2}""", (await Sessions.FindAsync(Session(1).IdHash, default))!.State);
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Sessions_ConcurrentUpdatesWithOneVersion_OnlyOneWins()
     {
         await Sessions.CreateAsync(Session(1), default);
@@ -142,7 +143,7 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Equal(1L, (await Sessions.FindAsync(Session(1).IdHash, default))!.Version);
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Sessions_Renew_MovesTheExpiry()
     {
         await Sessions.CreateAsync(Session(1), default);
@@ -152,7 +153,7 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Equal(Now.AddHours(5), (await Sessions.FindAsync(Session(1).IdHash, default))!.ExpiresAt);
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Sessions_Delete_EndsOnlyThatSession()
     {
         await Sessions.CreateAsync(Session(1), default);
@@ -164,7 +165,7 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.NotNull(await Sessions.FindAsync(Session(2).IdHash, default));
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Sessions_DeleteByUser_EndsEveryOneOfThatUser()
     {
         await Sessions.CreateAsync(Session(1, "ada"), default);
@@ -175,7 +176,7 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.NotNull(await Sessions.FindAsync(Session(3).IdHash, default));
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Sessions_DeleteExpired_RemovesOnlyExpired()
     {
         await Sessions.CreateAsync(Session(1, ttl: TimeSpan.FromMinutes(1)), default);
@@ -187,7 +188,7 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Equal(1, await Sessions.DeleteExpiredAsync(Now.AddDays(2), default));
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Nonces_AreAcceptedOnceUntilTheyExpire()
     {
         Assert.True(await Nonces.TryAddAsync("n1", Now.AddMinutes(10), default));
@@ -200,7 +201,7 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.True(await Nonces.TryAddAsync("n1", Time.GetUtcNow().AddMinutes(10), default));
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Nonces_ConcurrentAdds_OnlyOneWins()
     {
         var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ =>
@@ -209,7 +210,7 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Single(results, won => won);
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Nonces_DeleteExpired_ForgetsOnlyExpired()
     {
         await Nonces.TryAddAsync("old", Now.AddMinutes(1), default);
@@ -219,7 +220,7 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.True(await Nonces.ContainsAsync("new", Now, default));
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Events_GetIncreasingIdsAndReadBackInOrder()
     {
         Assert.Equal(0, await Events.LastIdAsync(default));
@@ -236,7 +237,7 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Single(await Events.ReadAfterAsync(0, 1, default));
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Events_TrimKeepsTheNewestAndDropsTheOld()
     {
         for (var i = 0; i < 10; i++)

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Tessera.Stores;
+
+namespace Tessera.PostgreSQL;
+
+/// <summary>
+/// The PostgreSQL database: one pooled data source for the stores, connections for listening, and the schema,
+/// created or migrated once before first use. Every operation is bounded by <c>store_timeout</c>.
+/// </summary>
+internal sealed class PostgresDatabase : IStoreStartup, IAsyncDisposable
+{
+    private readonly SemaphoreSlim _migrationLock = new(1, 1);
+    private readonly NpgsqlDataSource _dataSource;
+    private volatile bool _migrated;
+
+    public PostgresDatabase(IOptions<StorageOptions> options)
+    {
+        var storage = options.Value;
+        var builder = new NpgsqlConnectionStringBuilder(storage.DbConnection)
+        {
+            Timeout = storage.StoreTimeout,
+            CommandTimeout = storage.StoreTimeout,
+        };
+        _dataSource = NpgsqlDataSource.Create(builder);
+
+        // The listening connection sits idle for hours: keep-alives find a dead server instead of waiting forever.
+        builder.KeepAlive = Math.Max(1, storage.StoreTimeout);
+        builder.Pooling = false;
+        ListenerConnectionString = builder.ConnectionString;
+    }
+
+    public string ListenerConnectionString { get; }
+
+    public async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (!_migrated)
+        {
+            await MigrateAsync(cancellationToken);
+        }
+
+        return await _dataSource.OpenConnectionAsync(cancellationToken);
+    }
+
+    public Task PrepareAsync(CancellationToken cancellationToken) => MigrateAsync(cancellationToken);
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await _migrationLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_migrated)
+            {
+                return;
+            }
+
+            await PostgresCommands.GuardAsync(async () =>
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+                await PostgresMigrations.ApplyAsync(connection, cancellationToken);
+                return true;
+            });
+            _migrated = true;
+        }
+        finally
+        {
+            _migrationLock.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _dataSource.DisposeAsync();
+        _migrationLock.Dispose();
+    }
+}

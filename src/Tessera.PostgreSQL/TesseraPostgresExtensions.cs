@@ -1,0 +1,32 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tessera.PostgreSQL;
+using Tessera.Stores;
+
+namespace Tessera;
+
+/// <summary>Makes PostgreSQL available as Tessera's database.</summary>
+public static class TesseraPostgresExtensions
+{
+    /// <summary>
+    /// Registers the PostgreSQL stores. They are used when the configuration says <c>database=postgres</c> (with
+    /// <c>db_connection</c> an Npgsql connection string): accounts, sessions, nonces and the event log then live in
+    /// PostgreSQL, the schema is created or migrated at start-up, and events cross instances over LISTEN/NOTIFY.
+    /// Otherwise nothing changes. Idempotent.
+    /// </summary>
+    public static ITesseraBuilder AddPostgreSql(this ITesseraBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.TryAddSingleton<PostgresDatabase>();
+        services.TryAddKeyedSingleton<IAccountStore>(StoreKeys.Postgres, (provider, _) =>
+            new PostgresAccountStore(provider.GetRequiredService<PostgresDatabase>()));
+        services.TryAddKeyedSingleton<ISessionStore>(StoreKeys.Postgres, (provider, _) =>
+            new PostgresSessionStore(provider.GetRequiredService<PostgresDatabase>()));
+        services.TryAddKeyedSingleton<INonceStore>(StoreKeys.Postgres, (provider, _) =>
+            new PostgresNonceStore(provider.GetRequiredService<PostgresDatabase>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddKeyedSingleton<IEventLog>(StoreKeys.Postgres, (provider, _) =>
+            ActivatorUtilities.CreateInstance<PostgresEventLog>(provider));
+        return builder;
+    }
+}

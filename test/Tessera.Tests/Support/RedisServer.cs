@@ -1,0 +1,95 @@
+using System.Diagnostics;
+
+namespace Tessera.Tests.Support;
+
+/// <summary>
+/// A private redis-server for the tests, on a free loopback port, with persistence off and its working folder deleted
+/// afterwards. Tests share one and keep apart by key prefix.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private static readonly Lazy<Task<RedisServer>> SharedServer = new(async () =>
+    {
+        var server = await StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
+        return server;
+    });
+
+    private readonly string _directory;
+    private Process? _process;
+
+    private RedisServer(string directory, int port)
+    {
+        _directory = directory;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string Configuration => $"127.0.0.1:{Port}";
+
+    public static Task<RedisServer> SharedAsync()
+    {
+        ServerAvailability.Require("redis");
+        return SharedServer.Value;
+    }
+
+    public static async Task<RedisServer> StartAsync()
+    {
+        ServerAvailability.Require("redis");
+        var server = new RedisServer(Directory.CreateTempSubdirectory("tessera-redis-").FullName, ServiceProcess.FreePort());
+        await server.StartAgainAsync();
+        return server;
+    }
+
+    /// <summary>A key prefix no other test uses.</summary>
+    public static string NewPrefix() => "t" + Guid.NewGuid().ToString("N")[..12];
+
+    public async Task StartAgainAsync()
+    {
+        var start = new ProcessStartInfo("redis-server")
+        {
+            WorkingDirectory = _directory,
+            UseShellExecute = false,
+        };
+        string[] args = ["--bind", "127.0.0.1", "--port", Port.ToString(), "--save", "", "--appendonly", "no", "--dir", _directory, "--logfile", Path.Combine(_directory, "redis.log")];
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        _process = Process.Start(start)!;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync("127.0.0.1", Port);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        throw new InvalidOperationException($"redis-server did not listen on port {Port}.");
+    }
+
+    /// <summary>Kills the server (as a crash or a restart would); its data is gone, as with persistence off.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _process?.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
