@@ -1,3 +1,5 @@
 using Tessera;
 
-TesseraServer.Run(args, tessera => tessera.AddAccounts().AddBson());
+// The PostgreSQL and Redis stores are registered but only used when the configuration asks for them
+// (--database=postgres, --session_store=redis): the same build runs on one machine or many.
+TesseraServer.Run(args, tessera => tessera.AddAccounts().AddBson().AddPostgreSql().AddRedis());

@@ -55,6 +55,15 @@ public sealed class NeedsServerFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that needs database servers: skipped loudly without them, unless CI=true.</summary>
+public sealed class NeedsServerTheoryAttribute : TheoryAttribute
+{
+    public NeedsServerTheoryAttribute(params string[] servers)
+    {
+        Skip = servers.Select(ServerAvailability.SkipReason).FirstOrDefault(reason => reason is not null);
+    }
+}
+
 /// <summary>
 /// A fact of a specification shared by several backends: skipped when the test class is marked
 /// <see cref="NeedsServerAttribute"/> and that server is missing (never under CI=true).
