@@ -112,6 +112,8 @@ public sealed class ManyInstancesTests
         killed.Set();
         await Task.WhenAll(writers).WaitAsync(TimeSpan.FromMinutes(2));
 
+        // Enough went through the survivors, and some writes were refused: the kill landed mid-stream.
+        Assert.InRange(acknowledged.Sum(), 150, 239);
         for (var user = 0; user < sessions.Count; user++)
         {
             var final = await cluster.Client(2, sessions[user]).CallAsync("counter.increment");
@@ -119,7 +121,5 @@ public sealed class ManyInstancesTests
             // Every acknowledged increment is there; at most one more, cut off by the kill after it was written.
             Assert.InRange(count, acknowledged[user] + 1, acknowledged[user] + 2);
         }
-        Assert.InRange(acknowledged.Sum(), 150, 239);
-
     }
 }
