@@ -5,7 +5,8 @@ namespace Tessera.PostgreSQL;
 
 /// <summary>
 /// Runs one parameterized statement on a pooled connection; no SQL is ever built from values. A server that cannot
-/// be reached or does not answer in time becomes a <see cref="StoreUnavailableException"/> (error 1013).
+/// be reached or does not answer in time becomes a <see cref="StoreUnavailableException"/> (error 1013); see
+/// <see cref="PostgresDatabase.RunAsync{T}"/> for what happens to the pool then.
 /// </summary>
 internal static class PostgresCommands
 {
@@ -16,23 +17,27 @@ internal static class PostgresCommands
         string sql,
         Action<NpgsqlParameterCollection> bind,
         CancellationToken cancellationToken) =>
-        GuardAsync(async () =>
-        {
-            await using var connection = await database.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand(sql, connection);
-            bind(command.Parameters);
-            return await command.ExecuteNonQueryAsync(cancellationToken);
-        });
+        database.RunAsync(
+            async connection =>
+            {
+                await using var command = new NpgsqlCommand(sql, connection);
+                bind(command.Parameters);
+                return await command.ExecuteNonQueryAsync(cancellationToken);
+            },
+            retryOnce: false,
+            cancellationToken);
 
+    /// <summary>The first row, or null. Reads are retried once on a fresh connection; pass false for a write.</summary>
     public static async Task<T?> QuerySingleAsync<T>(
         this PostgresDatabase database,
         string sql,
         Action<NpgsqlParameterCollection> bind,
         Func<NpgsqlDataReader, T> read,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool isRead = true)
         where T : class
     {
-        var rows = await database.QueryAsync(sql, bind, read, cancellationToken, limit: 1);
+        var rows = await database.QueryAsync(sql, bind, read, cancellationToken, limit: 1, isRead);
         return rows.Count == 0 ? null : rows[0];
     }
 
@@ -42,21 +47,24 @@ internal static class PostgresCommands
         Action<NpgsqlParameterCollection> bind,
         Func<NpgsqlDataReader, T> read,
         CancellationToken cancellationToken,
-        int limit = int.MaxValue) =>
-        GuardAsync(async () =>
-        {
-            await using var connection = await database.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand(sql, connection);
-            bind(command.Parameters);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var rows = new List<T>();
-            while (rows.Count < limit && await reader.ReadAsync(cancellationToken))
+        int limit = int.MaxValue,
+        bool isRead = true) =>
+        database.RunAsync(
+            async connection =>
             {
-                rows.Add(read(reader));
-            }
+                await using var command = new NpgsqlCommand(sql, connection);
+                bind(command.Parameters);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                var rows = new List<T>();
+                while (rows.Count < limit && await reader.ReadAsync(cancellationToken))
+                {
+                    rows.Add(read(reader));
+                }
 
-            return rows;
-        });
+                return rows;
+            },
+            retryOnce: isRead,
+            cancellationToken);
 
     /// <summary>Runs <paramref name="work"/>, turning an unreachable or timed-out server into error 1013.</summary>
     public static async Task<T> GuardAsync<T>(Func<Task<T>> work)

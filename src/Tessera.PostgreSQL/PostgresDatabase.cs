@@ -42,6 +42,31 @@ internal sealed class PostgresDatabase : IStoreStartup, IAsyncDisposable
         return await _dataSource.OpenConnectionAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on a pooled connection. When the server cannot be reached, the pool is emptied:
+    /// after a database restart every idle connection is dead, and each would otherwise fail one request. A read is
+    /// then tried once more on a fresh connection; a write is not, since it may have been applied.
+    /// </summary>
+    public async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, bool retryOnce, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await OpenAsync(cancellationToken);
+                return await work(connection);
+            }
+            catch (Exception exception) when (PostgresCommands.IsUnavailable(exception))
+            {
+                _dataSource.Clear();
+                if (!retryOnce || attempt == 2)
+                {
+                    throw new StoreUnavailableException(PostgresCommands.StoreName, exception);
+                }
+            }
+        }
+    }
+
     public Task PrepareAsync(CancellationToken cancellationToken) => MigrateAsync(cancellationToken);
 
     public async Task MigrateAsync(CancellationToken cancellationToken)

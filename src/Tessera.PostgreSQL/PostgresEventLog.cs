@@ -27,7 +27,8 @@ internal sealed class PostgresEventLog(PostgresDatabase database, ILogger<Postgr
                 p.AddWithValue("published_at", publishedAt.Utc());
             },
             reader => (object)reader.GetInt64(0),
-            cancellationToken);
+            cancellationToken,
+            isRead: false);
         using var document = JsonDocument.Parse(data);
         return new EventMessage((long)id!, topic, document.RootElement.Clone(), publishedAt);
     }

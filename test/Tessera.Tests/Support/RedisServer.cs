@@ -16,12 +16,14 @@ public sealed class RedisServer : IAsyncDisposable
     });
 
     private readonly string _directory;
+    private readonly bool _persistent;
     private Process? _process;
 
-    private RedisServer(string directory, int port)
+    private RedisServer(string directory, int port, bool persistent)
     {
         _directory = directory;
         Port = port;
+        _persistent = persistent;
     }
 
     public int Port { get; }
@@ -34,10 +36,14 @@ public sealed class RedisServer : IAsyncDisposable
         return SharedServer.Value;
     }
 
-    public static async Task<RedisServer> StartAsync()
+    /// <summary>
+    /// Starts a server; a <paramref name="persistent"/> one writes every change to an append-only file in its
+    /// temporary folder, so its data survives a restart (the folder is still deleted at the end).
+    /// </summary>
+    public static async Task<RedisServer> StartAsync(bool persistent = false)
     {
         ServerAvailability.Require("redis");
-        var server = new RedisServer(Directory.CreateTempSubdirectory("tessera-redis-").FullName, ServiceProcess.FreePort());
+        var server = new RedisServer(Directory.CreateTempSubdirectory("tessera-redis-").FullName, ServiceProcess.FreePort(), persistent);
         await server.StartAgainAsync();
         return server;
     }
@@ -52,7 +58,7 @@ public sealed class RedisServer : IAsyncDisposable
             WorkingDirectory = _directory,
             UseShellExecute = false,
         };
-        string[] args = ["--bind", "127.0.0.1", "--port", Port.ToString(), "--save", "", "--appendonly", "no", "--dir", _directory, "--logfile", Path.Combine(_directory, "redis.log")];
+        string[] args = ["--bind", "127.0.0.1", "--port", Port.ToString(), "--save", "", "--appendonly", _persistent ? "yes" : "no", "--appendfsync", "always", "--dir", _directory, "--logfile", Path.Combine(_directory, "redis.log")];
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -76,7 +82,7 @@ public sealed class RedisServer : IAsyncDisposable
         throw new InvalidOperationException($"redis-server did not listen on port {Port}.");
     }
 
-    /// <summary>Kills the server (as a crash or a restart would); its data is gone, as with persistence off.</summary>
+    /// <summary>Kills the server, as a crash would; only a persistent server keeps its data.</summary>
     public async Task StopAsync()
     {
         if (_process is { HasExited: false } process)
