@@ -20,23 +20,37 @@ public static class ServerAvailability
         {
             "postgres" => PostgresServer.BinDirectory is not null,
             "redis" => ExternalTool.IsOnPath("redis-server"),
+            "nginx" => File.Exists(NginxProgram),
             _ => throw new ArgumentOutOfRangeException(nameof(server), server, "Unknown server."),
         };
         return installed
             ? null
-            : $"SKIPPED LOUDLY: {server} is not installed (apt-get install {(server == "postgres" ? "postgresql" : "redis-server")}); CI fails instead of skipping.";
+            : $"SKIPPED LOUDLY: {server} is not installed (apt-get install {Package(server)}); CI fails instead of skipping.";
     }
 
     /// <summary>Fails with the fix when a test that needs the server runs without it (under CI=true).</summary>
     public static void Require(string server)
     {
-        var installed = server == "postgres" ? PostgresServer.BinDirectory is not null : ExternalTool.IsOnPath("redis-server");
+        var installed = server switch
+        {
+            "postgres" => PostgresServer.BinDirectory is not null,
+            "nginx" => File.Exists(NginxProgram),
+            _ => ExternalTool.IsOnPath("redis-server"),
+        };
         if (!installed)
         {
-            throw new InvalidOperationException(
-                $"{server} is not installed, and CI=true makes that a failure: install {(server == "postgres" ? "postgresql" : "redis-server")}.");
+            throw new InvalidOperationException($"{server} is not installed, and CI=true makes that a failure: install {Package(server)}.");
         }
     }
+
+    public const string NginxProgram = "/usr/sbin/nginx";
+
+    private static string Package(string server) => server switch
+    {
+        "postgres" => "postgresql",
+        "redis" => "redis-server",
+        _ => server,
+    };
 }
 
 /// <summary>Marks a test class whose tests need a database server (postgres or redis).</summary>
