@@ -1,0 +1,135 @@
+// Measures each session backend the same way, two Tessera instances (in one process, each with its own stores,
+// connections and event bus) sharing one store:
+//   - session lookups per second: ISessionStore.FindAsync of existing sessions by 8 concurrent callers;
+//   - event fan-out latency: publish on instance A until a subscriber on instance B has the event, one at a time.
+// Usage: StoreBench --postgres=CONNECTION --redis=HOST:PORT [--seconds=5] [--events=300]
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera;
+using Tessera.Stores;
+using Tessera.Testing;
+
+var options = args.Select(a => a.TrimStart('-').Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
+var seconds = int.Parse(options.GetValueOrDefault("seconds", "5"));
+var eventCount = int.Parse(options.GetValueOrDefault("events", "300"));
+var sqliteFile = Path.Combine(Path.GetTempPath(), $"storebench-{Guid.NewGuid():N}.db");
+
+var backends = new (string Name, Dictionary<string, string?> Config)[]
+{
+    ("SQLite (one file)", new() { ["Tessera:Storage:Database"] = "Sqlite", ["Tessera:Storage:DbConnection"] = $"Data Source={sqliteFile}" }),
+    ("PostgreSQL", new() { ["Tessera:Storage:Database"] = "Postgres", ["Tessera:Storage:DbConnection"] = options["postgres"] }),
+    ("Redis (sessions, events)", new()
+    {
+        ["Tessera:Storage:Database"] = "Sqlite", ["Tessera:Storage:DbConnection"] = $"Data Source={sqliteFile}",
+        ["Tessera:Storage:SessionStore"] = "Redis", ["Tessera:Storage:Redis"] = options["redis"],
+    }),
+};
+
+Console.WriteLine("| backend | session lookups/s (8 callers) | fan-out p50 ms | p90 ms | p99 ms | max ms |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+foreach (var (name, config) in backends)
+{
+    await using var a = await StartAsync(config);
+    await using var b = await StartAsync(config);
+    var lookups = await MeasureLookupsAsync(a.Services.GetRequiredService<ISessionStore>(), TimeSpan.FromSeconds(seconds));
+    var latencies = await MeasureFanOutAsync(a.Services.GetRequiredService<IEventBus>(), b.Services.GetRequiredService<IEventBus>(), eventCount);
+    Console.WriteLine($"| {name} | {lookups:N0} | {Percentile(latencies, 0.50):0.00} | {Percentile(latencies, 0.90):0.00} | {Percentile(latencies, 0.99):0.00} | {latencies[^1]:0.00} |");
+}
+
+foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(sqliteFile) + "*"))
+{
+    File.Delete(file);
+}
+
+static Task<TesseraTestHost> StartAsync(Dictionary<string, string?> config) => TesseraTestHost.StartAsync(
+    t => t.AddAccounts().AddPostgreSql().AddRedis(),
+    o =>
+    {
+        foreach (var (key, value) in config)
+        {
+            o.Configuration[key] = value;
+        }
+
+        o.Timeout = TimeSpan.FromSeconds(60);
+    });
+
+static async Task<double> MeasureLookupsAsync(ISessionStore store, TimeSpan duration)
+{
+    var now = DateTimeOffset.UtcNow;
+    var ids = new List<byte[]>();
+    for (var i = 0; i < 1000; i++)
+    {
+        var id = RandomNumberGenerator.GetBytes(32);
+        ids.Add(id);
+        await store.CreateAsync(new SessionRecord
+        {
+            IdHash = id, UserId = "user" + i, CreatedAt = now, ExpiresAt = now.AddHours(1), AbsoluteExpiresAt = now.AddDays(1),
+            State = """{"count":1}""",
+        }, default);
+    }
+
+    // Warm up connections and caches, then count.
+    await RunAsync(TimeSpan.FromSeconds(1));
+    var clock = Stopwatch.StartNew();
+    var found = await RunAsync(duration);
+    return found / clock.Elapsed.TotalSeconds;
+
+    async Task<long> RunAsync(TimeSpan length)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(length.TotalSeconds * Stopwatch.Frequency);
+        var workers = Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
+        {
+            long count = 0;
+            for (var i = worker; Stopwatch.GetTimestamp() < until; i++)
+            {
+                if (await store.FindAsync(ids[i % ids.Count], default) is null)
+                {
+                    throw new InvalidOperationException("a session that was created is missing");
+                }
+
+                count++;
+            }
+
+            return count;
+        }));
+        return (await Task.WhenAll(workers)).Sum();
+    }
+}
+
+static async Task<double[]> MeasureFanOutAsync(IEventBus publisher, IEventBus subscriberBus, int count)
+{
+    var latencies = new List<double>();
+    TaskCompletionSource<long>? arrived = null;
+    using var subscription = subscriberBus.Subscribe("bench.fanout", message =>
+    {
+        arrived?.TrySetResult(message.Data.GetInt64());
+        return ValueTask.CompletedTask;
+    });
+
+    for (var i = -20; i < count; i++)
+    {
+        arrived = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = Stopwatch.GetTimestamp();
+        await publisher.PublishAsync("bench.fanout", (long)i);
+        var value = await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        if (value != i)
+        {
+            throw new InvalidOperationException($"expected event {i}, got {value}");
+        }
+
+        if (i >= 0)
+        {
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        // A random pause as long as SQLite's poll interval (250 ms), so publications land anywhere in the poll cycle
+        // instead of right after the read that delivered the previous one.
+        await Task.Delay(Random.Shared.Next(0, 250));
+    }
+
+    latencies.Sort();
+    return [.. latencies];
+}
+
+static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Session lookups per second and event fan-out latency across two instances, for SQLite, PostgreSQL and Redis,
+# measured the same way (bench/StoreBench). Starts a private PostgreSQL and redis-server on free ports, like the tests.
+#
+#   bench/stores/run.sh            report in bench/results/stores.md
+#   bench/stores/run.sh --quick    a short run, report on standard output only
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+seconds=5; events=300; out="bench/results/stores.md"
+if [[ "${1:-}" == "--quick" ]]; then seconds=1; events=30; out=""; fi
+
+pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+work="$(mktemp -d)"
+chmod 755 "$work"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+as_postgres() { if [[ "$(id -u)" == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+pg_port="$(free_port)"; redis_port="$(free_port)"
+mkdir -p "$work/pg" && [[ "$(id -u)" != 0 ]] || chown postgres "$work/pg"
+cleanup() {
+  as_postgres "$pg_bin/pg_ctl" -D "$work/pg/data" -m immediate stop > /dev/null 2>&1 || true
+  redis-cli -p "$redis_port" shutdown nosave > /dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+as_postgres "$pg_bin/initdb" -D "$work/pg/data" -A trust -U tessera -E UTF8 > /dev/null
+# fsync stays on: the figures are for a durable PostgreSQL.
+as_postgres "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1" start > /dev/null
+redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --dir "$work" --daemonize yes --logfile "$work/redis.log"
+
+dotnet publish bench/StoreBench -c Release -o "$work/bench" --nologo -v quiet > /dev/null
+table="$(dotnet "$work/bench/StoreBench.dll" "--postgres=Host=127.0.0.1;Port=$pg_port;Username=tessera;Database=postgres" \
+  "--redis=127.0.0.1:$redis_port" "--seconds=$seconds" "--events=$events")"
+echo "$table"
+
+if [[ -n "$out" ]]; then
+  {
+    echo "# Store backends: session lookups and event fan-out across instances"
+    echo
+    echo "Measured by \`bench/stores/run.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores, Release build; PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') and"
+    echo "Redis $(redis-server --version | sed -E 's/.*v=([0-9.]+).*/\1/') on the same machine over loopback, default Tessera options."
+    echo "Two Tessera instances share each store. Lookups: \`ISessionStore.FindAsync\` of existing sessions by 8 concurrent"
+    echo "callers for ${seconds} s. Fan-out: publish on instance A until a subscriber on instance B has the event, ${events} events"
+    echo "one at a time."
+    echo
+    echo "$table"
+  } > "$out"
+  echo "report written to $out" >&2
+fi
