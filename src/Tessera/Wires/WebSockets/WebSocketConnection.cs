@@ -134,7 +134,7 @@ internal sealed class WebSocketConnection(
             }
             catch (JsonException exception)
             {
-                Enqueue(writer.SerializeError(ErrorTable.Malformed(exception.Message), default, ErrorTable.ParseErrorCode, "Parse error"));
+                await ReplyAsync(writer.SerializeError(ErrorTable.Malformed(exception.Message), default, ErrorTable.ParseErrorCode, "Parse error"));
                 return;
             }
 
@@ -168,7 +168,7 @@ internal sealed class WebSocketConnection(
         var request = JsonRpcRequest.Read(element);
         if (request.Invalid is { } invalid)
         {
-            Enqueue(writer.SerializeError(invalid, request.Id, ErrorTable.InvalidRequestCode, "Invalid Request"));
+            await ReplyAsync(writer.SerializeError(invalid, request.Id, ErrorTable.InvalidRequestCode, "Invalid Request"));
             return;
         }
 
@@ -187,7 +187,7 @@ internal sealed class WebSocketConnection(
 
         if (!request.IsNotification)
         {
-            Enqueue(answer);
+            await ReplyAsync(answer);
         }
     }
 
@@ -280,6 +280,22 @@ internal sealed class WebSocketConnection(
         }
 
         Enqueue(buffer.WrittenMemory.ToArray());
+    }
+
+    /// <summary>
+    /// Queues an answer, waiting for room: the call keeps its slot meanwhile, so a client that sends faster than it
+    /// reads is slowed by TCP instead of being cut off. Only events, which the client does not pace, cut it off.
+    /// </summary>
+    private async ValueTask ReplyAsync(byte[] frame)
+    {
+        try
+        {
+            await _outbox.Writer.WriteAsync(frame, _closing.Token);
+        }
+        catch (ChannelClosedException)
+        {
+            // Cut off as too slow for its events: the answer has nowhere to go.
+        }
     }
 
     private void Enqueue(byte[] frame)
