@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using Tessera.Stores;
-using Tessera.Stores.Sqlite;
 
 namespace Tessera.Hosting;
 
@@ -10,7 +8,7 @@ namespace Tessera.Hosting;
 /// Resolves the configured stores and prepares them at start-up (SQLite or PostgreSQL schema, the Redis connection),
 /// so a missing package, a bad connection string or a newer schema stops the service before it takes requests.
 /// </summary>
-internal sealed class StoreStartupService(IServiceProvider services, IOptions<StorageOptions> options) : IHostedService
+internal sealed class StoreStartupService(IServiceProvider services) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -21,11 +19,6 @@ internal sealed class StoreStartupService(IServiceProvider services, IOptions<St
             services.GetService<INonceStore>(),
             services.GetRequiredService<IEventLog>(),
         ];
-        if (options.Value.Database == DatabaseKind.Sqlite)
-        {
-            await services.GetRequiredService<SqliteDatabase>().MigrateAsync(cancellationToken);
-        }
-
         foreach (var store in stores.OfType<IStoreStartup>().Distinct())
         {
             await store.PrepareAsync(cancellationToken);

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Tessera.Stores.Sqlite;
 
 /// <summary>Accounts in the SQLite file.</summary>
-internal sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStore
+internal sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStore, IStoreStartup
 {
     public async Task<bool> TryCreateAsync(AccountRecord account, CancellationToken cancellationToken) =>
         await database.ExecuteAsync(
@@ -55,4 +55,6 @@ internal sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStor
         p.AddWithValue("$roles", JsonSerializer.Serialize(account.Roles));
         p.AddWithValue("$sessions_valid_after", (object?)account.SessionsValidAfter?.ToUnixMilliseconds() ?? DBNull.Value);
     }
+
+    public Task PrepareAsync(CancellationToken cancellationToken) => database.MigrateAsync(cancellationToken);
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Tessera.Stores.Sqlite;
 
 /// <summary>The event log in the SQLite file: AUTOINCREMENT ids never go back, so readers can resume after any id.</summary>
-internal sealed class SqliteEventLog(SqliteDatabase database) : IEventLog
+internal sealed class SqliteEventLog(SqliteDatabase database) : IEventLog, IStoreStartup
 {
     public async Task<EventMessage> AppendAsync(string topic, string data, DateTimeOffset publishedAt, CancellationToken cancellationToken)
     {
@@ -58,4 +58,6 @@ internal sealed class SqliteEventLog(SqliteDatabase database) : IEventLog
                 p.AddWithValue("$keep", keep);
             },
             cancellationToken);
+
+    public Task PrepareAsync(CancellationToken cancellationToken) => database.MigrateAsync(cancellationToken);
 }

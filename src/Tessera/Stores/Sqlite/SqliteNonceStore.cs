@@ -1,7 +1,7 @@
 namespace Tessera.Stores.Sqlite;
 
 /// <summary>Nonces in the SQLite file, so processes sharing it refuse a replay together.</summary>
-internal sealed class SqliteNonceStore(SqliteDatabase database, TimeProvider time) : INonceStore
+internal sealed class SqliteNonceStore(SqliteDatabase database, TimeProvider time) : INonceStore, IStoreStartup
 {
     public async Task<bool> TryAddAsync(string nonce, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
         await database.ExecuteAsync(
@@ -34,4 +34,6 @@ internal sealed class SqliteNonceStore(SqliteDatabase database, TimeProvider tim
             "DELETE FROM tessera_nonces WHERE expires_at <= $now;",
             p => p.AddWithValue("$now", now.ToUnixMilliseconds()),
             cancellationToken);
+
+    public Task PrepareAsync(CancellationToken cancellationToken) => database.MigrateAsync(cancellationToken);
 }

@@ -1,7 +1,7 @@
 namespace Tessera.Stores.Sqlite;
 
 /// <summary>Sessions in the SQLite file, keyed by the hash of their id; state writes are version-checked.</summary>
-internal sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStore
+internal sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStore, IStoreStartup
 {
     public async Task CreateAsync(SessionRecord session, CancellationToken cancellationToken) =>
         await database.ExecuteAsync(
@@ -84,4 +84,6 @@ internal sealed class SqliteSessionStore(SqliteDatabase database) : ISessionStor
             "DELETE FROM tessera_sessions WHERE expires_at <= $now OR absolute_expires_at <= $now;",
             p => p.AddWithValue("$now", now.ToUnixMilliseconds()),
             cancellationToken);
+
+    public Task PrepareAsync(CancellationToken cancellationToken) => database.MigrateAsync(cancellationToken);
 }
