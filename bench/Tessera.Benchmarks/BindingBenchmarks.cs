@@ -1,3 +1,4 @@
+using Tessera.Auth;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
@@ -30,7 +31,7 @@ public class BindingBenchmarks
             {"a":1,"b":9000000000,"c":2.5,"d":true,"e":"text","f":"6f1d2c3a-0000-4000-8000-000000000001",
              "g":"2026-11-21T10:00:00Z","h":"busy","i":[1,2,3],"j":null}
             """);
-        _context = new MethodContext("mixed.ten", Transports.Toto, new DefaultHttpContext(), services, Guid.Empty);
+        _context = new MethodContext("mixed.ten", new Caller(new DefaultHttpContext(), Transports.Toto), services, Guid.Empty, default);
     }
 
     [GlobalCleanup]

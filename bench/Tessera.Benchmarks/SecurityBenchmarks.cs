@@ -1,3 +1,4 @@
+using Tessera.Auth;
 using System.Security.Cryptography;
 using System.Text;
 using BenchmarkDotNet.Attributes;
@@ -32,7 +33,7 @@ public class SessionLookupBenchmarks
         _sessions = _services.GetRequiredService<SessionManager>();
         _store = _services.GetRequiredService<ISessionStore>();
         var http = new DefaultHttpContext { RequestServices = _services };
-        _id = _sessions.CreateAsync(http, "bench", default).GetAwaiter().GetResult().Id;
+        _id = _sessions.CreateAsync(new Caller(http, Transports.Toto), "bench", default).GetAwaiter().GetResult().Id;
     }
 
     [Benchmark(Baseline = true, Description = "baseline: store lookup by hash")]
@@ -43,6 +44,6 @@ public class SessionLookupBenchmarks
     {
         var http = new DefaultHttpContext { RequestServices = _services };
         http.Request.Headers["x-toto-session-id"] = _id;
-        return (await _sessions.LoadAsync(http, default)).Session;
+        return (await _sessions.LoadAsync(new Caller(http, Transports.Toto), default)).Session;
     }
 }

@@ -1,3 +1,4 @@
+using Tessera.Auth;
 using System.Security.Cryptography;
 using System.Text;
 using BenchmarkDotNet.Attributes;
@@ -32,7 +33,7 @@ public class SigningBenchmarks
             ["Tessera:Security:Hmac"] = Mode,
         });
         _signatures = _services.GetRequiredService<RequestSignatures>();
-        _session = _services.GetRequiredService<SessionManager>().CreateAsync(new DefaultHttpContext { RequestServices = _services }, "ada", default).GetAwaiter().GetResult();
+        _session = _services.GetRequiredService<SessionManager>().CreateAsync(new Caller(new DefaultHttpContext { RequestServices = _services }, Transports.Toto), "ada", default).GetAwaiter().GetResult();
         _key = _session.Record.SigningKey ?? "ada";
     }
 
@@ -48,8 +49,7 @@ public class SigningBenchmarks
         http.Request.Method = "POST";
         http.Request.Path = "/";
         http.Request.ContentType = "application/json";
-        var feature = RequestSessionFeature.Of(http);
-        feature.RawBody = Body;
+        var caller = new Caller(http, Transports.Toto) { RawBody = Body };
         var header = Mode switch
         {
             "Legacy" => Convert.ToBase64String(HMACSHA1.HashData("ada"u8, Body)),
@@ -57,7 +57,7 @@ public class SigningBenchmarks
             _ => SignedHeader(http),
         };
         http.Request.Headers["x-toto-hmac"] = header;
-        return await _signatures.VerifyAsync(http, _session, feature, default) is null;
+        return await _signatures.VerifyAsync(caller, _session, default) is null;
     }
 
     private string SignedHeader(HttpContext http)

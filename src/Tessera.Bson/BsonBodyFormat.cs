@@ -15,6 +15,8 @@ internal sealed class BsonBodyFormat : IBodyFormat
 
     public byte[] ToJson(ReadOnlySpan<byte> body, int maxDepth)
     {
+        // Lengths are checked against the body first: the reader below trusts them and allocates what they declare.
+        BsonStructure.Validate(body, maxDepth);
         using var stream = new MemoryStream(body.ToArray(), writable: false);
         try
         {
@@ -29,7 +31,8 @@ internal sealed class BsonBodyFormat : IBodyFormat
         }
         catch (Exception exception) when (exception is JsonException or EndOfStreamException or IOException or ArgumentException)
         {
-            throw new FormatException(exception.Message, exception);
+            // The reader's own text names its internals; the client is told what is wrong in Tessera's words.
+            throw new FormatException($"the document could not be read (near byte {stream.Position}).", exception);
         }
     }
 

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Auth.Sessions;
-using Tessera.Dispatch;
 using Tessera.Errors;
 
 namespace Tessera.Auth;
@@ -21,9 +20,8 @@ internal sealed class CallAuthorizer(IServiceProvider services) : ICallAuthorize
     private readonly AccountService? _accounts = services.GetService<AccountService>();
     private readonly IApiTokenValidator _tokens = services.GetRequiredService<IApiTokenValidator>();
 
-    public async ValueTask<MethodError?> AuthorizeAsync(MethodDescriptor method, MethodContext context)
+    public async ValueTask<MethodError?> AuthorizeAsync(AccessRequirement access, MethodContext context)
     {
-        var access = method.Access;
         if (access.ApiToken && !await HasValidTokenAsync(context))
         {
             return ErrorTable.AccessDenied();
@@ -34,26 +32,31 @@ internal sealed class CallAuthorizer(IServiceProvider services) : ICallAuthorize
             return null;
         }
 
-        var http = context.HttpContext;
+        var caller = context.Caller;
         var load = access.Session == SessionUse.Anonymous
-            ? await _sessions.LoadOrCreateAnonymousAsync(http, context.CancellationToken)
-            : await _sessions.LoadAsync(http, context.CancellationToken);
+            ? await _sessions.LoadOrCreateAnonymousAsync(caller, context.CancellationToken)
+            : await _sessions.LoadAsync(caller, context.CancellationToken);
         if (load.Error is { } refused)
         {
             return refused;
         }
 
-        var session = load.Session;
+        // The call works on its own copy of the session: parallel calls of one request each keep their versions.
+        var session = caller.SessionForCall();
         context.Session = session;
         if (session?.UserId is { } userId)
         {
-            context.Account = await _accounts.FindAsync(userId, context.CancellationToken);
+            context.Account = caller.CachedAccount(userId) ?? await _accounts.FindAsync(userId, context.CancellationToken);
             if (context.Account is null || session.Record.CreatedAt < context.Account.Record.SessionsValidAfter)
             {
                 // The account was deleted, or all its sessions were ended: this one dies too.
-                await _sessions.EndAsync(http, session, context.CancellationToken);
+                await _sessions.EndAsync(caller, session, context.CancellationToken);
                 context.Session = null;
                 context.Account = null;
+            }
+            else
+            {
+                caller.CacheAccount(context.Account);
             }
         }
 
@@ -67,13 +70,7 @@ internal sealed class CallAuthorizer(IServiceProvider services) : ICallAuthorize
 
     private async ValueTask<bool> HasValidTokenAsync(MethodContext context)
     {
-        var request = context.HttpContext.Request;
-        var token = request.Headers[ApiTokenHeader].ToString();
-        if (token.Length == 0)
-        {
-            token = request.Cookies[ApiTokenCookie] ?? string.Empty;
-        }
-
+        var token = context.Caller.ApiToken;
         return token.Length > 0 && await _tokens.ValidateAsync(token, context);
     }
 
@@ -94,8 +91,8 @@ internal sealed class CallAuthorizer(IServiceProvider services) : ICallAuthorize
         }
 
         var authorization = context.Services.GetRequiredService<IAuthorizationService>();
+        // The principal is the call's own: HttpContext.User is shared by a batch and never written by a call.
         var principal = PrincipalOf(account);
-        context.HttpContext.User = principal;
         foreach (var policy in access.Policies)
         {
             if (!(await authorization.AuthorizeAsync(principal, context, policy)).Succeeded)

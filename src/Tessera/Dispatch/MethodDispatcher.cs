@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Tessera.Auth;
 using Tessera.Dispatch.Binding;
 using Tessera.Errors;
 using Tessera.Observability;
@@ -26,10 +26,11 @@ internal sealed class MethodDispatcher(
     public async ValueTask<CallOutcome> DispatchAsync(
         string? name,
         CallParameters parameters,
-        HttpContext http,
+        Caller caller,
         IServiceProvider services,
-        string transport)
+        CancellationToken cancellationToken)
     {
+        var transport = caller.Transport;
         if (string.IsNullOrEmpty(name))
         {
             return CallOutcome.Failed(ErrorTable.MissingMethod());
@@ -52,7 +53,7 @@ internal sealed class MethodDispatcher(
             activity.SetTag("tessera.transaction_id", transactionId);
         }
 
-        var context = new MethodContext(method.Name, transport, http, services, transactionId);
+        var context = new MethodContext(method.Name, caller, services, transactionId, cancellationToken);
         var error = method.Access.IsNone ? null : await AuthorizeAsync(method, context);
         object? result = null;
         object?[] arguments = [];
@@ -84,7 +85,7 @@ internal sealed class MethodDispatcher(
     {
         try
         {
-            return await authorizer.AuthorizeAsync(method, context);
+            return await authorizer.AuthorizeAsync(method.Access, context);
         }
         catch (Exception exception)
         {
@@ -156,4 +157,7 @@ internal sealed class MethodDispatcher(
     /// <summary>The error a wire answers with when it fails after the call, e.g. writing an unserializable result.</summary>
     public MethodError ServerError(Exception exception, Guid transactionId) =>
         ErrorTable.FromException(exception, transactionId, _includeDetails);
+
+    /// <summary>Whether error answers may carry exception details (Development only).</summary>
+    public bool IncludesDetails => _includeDetails;
 }

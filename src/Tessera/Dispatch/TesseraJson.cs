@@ -50,7 +50,8 @@ internal sealed class TesseraJson
         };
         Schemas.MakeReadOnly();
 
-        DocumentOptions = new JsonDocumentOptions { MaxDepth = options.Value.MaxJsonDepth };
+        // Duplicate member names are refused on every wire: readers disagree on which one wins, so none may.
+        DocumentOptions = new JsonDocumentOptions { MaxDepth = options.Value.MaxJsonDepth, AllowDuplicateProperties = false };
         WriterOptions = new JsonWriterOptions { Encoder = JavaScriptEncoder.Default, SkipValidation = true };
     }
 

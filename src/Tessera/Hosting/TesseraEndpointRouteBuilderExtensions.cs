@@ -45,7 +45,11 @@ public static class TesseraEndpointRouteBuilderExtensions
         group.Map(options.JsonRpcPath, jsonRpc.HandleAsync).WithDisplayName("Tessera JSON-RPC 2.0");
         group.Map(options.XmlRpcPath, xmlRpc.HandleAsync).WithDisplayName("Tessera XML-RPC");
         group.Map("/events", sse.HandleAsync).WithDisplayName("Tessera Server-Sent Events");
-        group.Map("/ws", webSockets.HandleAsync).WithDisplayName("Tessera WebSocket");
+        // WebSockets are enabled for this route alone, as SignalR's MapConnections does: no app.UseWebSockets() needed.
+        var socketPipeline = endpoints.CreateApplicationBuilder();
+        socketPipeline.UseWebSockets();
+        socketPipeline.Run(webSockets.HandleAsync);
+        group.Map("/ws", socketPipeline.Build()).WithDisplayName("Tessera WebSocket");
         group.MapGet("/_tessera/openrpc.json", (HttpContext http) =>
                 http.Response.WriteAsJsonAsync(
                     services.GetRequiredService<OpenRpcDocument>().Document, services.GetRequiredService<TesseraJson>().Results, http.RequestAborted))

@@ -82,7 +82,9 @@ public static class TesseraServiceCollectionExtensions
             [.. provider.GetServices<IMethodFilter>()],
             sessionsEnabled: provider.GetService<SessionManager>() is not null).Build());
         services.TryAddSingleton<MethodDispatcher>();
+        services.TryAddSingleton<CallRunner>();
         services.TryAddSingleton<ResponseSender>();
+        services.TryAddSingleton<HttpWire>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IBodyFormat, MessagePackBodyFormat>());
         services.TryAddSingleton<BodyFormats>();
         services.TryAddSingleton<TotoCors>();

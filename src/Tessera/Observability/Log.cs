@@ -20,8 +20,8 @@ internal static partial class Log
     [LoggerMessage(5, LogLevel.Debug, "Call to {Method} was cancelled by the client; transaction {TransactionId}.")]
     public static partial void CallCancelled(ILogger logger, string method, Guid transactionId);
 
-    [LoggerMessage(6, LogLevel.Error, "The Toto endpoint failed while handling {Path}.")]
-    public static partial void EndpointFailed(ILogger logger, string path, Exception exception);
+    [LoggerMessage(6, LogLevel.Error, "The {Transport} endpoint failed while handling {Path}; transaction {TransactionId}.")]
+    public static partial void EndpointFailed(ILogger logger, string transport, string path, Guid transactionId, Exception exception);
 
     [LoggerMessage(7, LogLevel.Error, "The result of {Method} could not be written as JSON; transaction {TransactionId}.")]
     public static partial void ResultNotSerializable(ILogger logger, string method, Guid transactionId, Exception exception);
@@ -52,4 +52,10 @@ internal static partial class Log
 
     [LoggerMessage(16, LogLevel.Warning, "Call to {Method} refused: the {Store} store is unavailable; transaction {TransactionId}.")]
     public static partial void StoreUnavailable(ILogger logger, string method, string store, Guid transactionId, Exception exception);
+
+    [LoggerMessage(17, LogLevel.Warning, "A WebSocket closed while {Calls} of its calls were still running after cancellation; they were left to finish.")]
+    public static partial void CallsOutlivedSocket(ILogger logger, int calls);
+
+    [LoggerMessage(18, LogLevel.Error, "A WebSocket message could not be answered.")]
+    public static partial void SocketMessageFailed(ILogger logger, Exception exception);
 }

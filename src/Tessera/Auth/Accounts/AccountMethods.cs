@@ -49,7 +49,7 @@ internal sealed class AccountMethods(AccountService accounts, SessionManager ses
             throw new MethodException(ErrorCodes.NotAuthorized, "Not authorized");
         }
 
-        await sessions.EndAsync(context.HttpContext, session, context.CancellationToken);
+        await sessions.EndAsync(context.Caller, session, context.CancellationToken);
         return new LogoutResult(Authenticated: false);
     }
 
@@ -96,13 +96,13 @@ internal sealed class AccountMethods(AccountService accounts, SessionManager ses
     private async Task<LoginResult> SignInAsync(Account account, MethodContext context)
     {
         // A new session on every sign-in: the session the client came with (if any) ends, never gains a user.
-        var presented = await sessions.LoadAsync(context.HttpContext, context.CancellationToken);
+        var presented = await sessions.LoadAsync(context.Caller, context.CancellationToken);
         if (presented.Session is { } previous)
         {
-            await sessions.EndAsync(context.HttpContext, previous, context.CancellationToken);
+            await sessions.EndAsync(context.Caller, previous, context.CancellationToken);
         }
 
-        var session = await sessions.CreateAsync(context.HttpContext, account.UserId, context.CancellationToken);
+        var session = await sessions.CreateAsync(context.Caller, account.UserId, context.CancellationToken);
         Log.SignedIn(logger, account.UserId);
         return new LoginResult(session.Id, session.ExpiresAt.ToUnixTimeMilliseconds() / 1000.0, account.UserId, session.Record.SigningKey);
     }

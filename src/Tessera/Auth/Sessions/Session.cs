@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
+using Tessera.Auth;
 using Tessera.Auth.Sessions;
 using Tessera.Stores;
 
@@ -19,12 +19,12 @@ public sealed class Session
     private SessionRecord _record;
     private JsonObject? _state;
 
-    internal Session(string id, SessionRecord record, SessionManager manager, HttpContext? http)
+    internal Session(string id, SessionRecord record, SessionManager manager, Caller? caller)
     {
         Id = id;
         _record = record;
         _manager = manager;
-        HttpContext = http;
+        Caller = caller;
     }
 
     /// <summary>
@@ -45,7 +45,8 @@ public sealed class Session
     /// <summary>The names of the values in the session's state.</summary>
     public IEnumerable<string> Keys => State.Select(pair => pair.Key);
 
-    internal HttpContext? HttpContext { get; }
+    /// <summary>The request or socket this session was loaded for; its later calls start from this one's saves.</summary>
+    internal Caller? Caller { get; }
 
     internal SessionRecord Record
     {
@@ -58,6 +59,12 @@ public sealed class Session
     }
 
     internal void MarkSaved(string state) => _record = _record with { State = state, Version = _record.Version + 1 };
+
+    /// <summary>An independent copy (same id, record and caller; its own state), for one call.</summary>
+    internal Session Copy() => new(Id, _record, _manager, Caller);
+
+    /// <summary>Whether both objects stand for the same server-side session.</summary>
+    internal bool IsSameAs(Session other) => _record.IdHash.AsSpan().SequenceEqual(other._record.IdHash);
 
     private JsonObject State => _state ??= JsonNode.Parse(_record.State) as JsonObject ?? [];
 

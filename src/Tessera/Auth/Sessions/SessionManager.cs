@@ -34,50 +34,35 @@ internal sealed class SessionManager(
 
     public bool UsesCookies => _options.UseCookies;
 
-    public async ValueTask<SessionLoad> LoadAsync(HttpContext http, CancellationToken cancellationToken)
-    {
-        var feature = RequestSessionFeature.Of(http);
-        if (feature.Loaded)
-        {
-            return new SessionLoad(feature.Current, null);
-        }
+    /// <summary>The caller's session, looked up (and its signature checked) once per request or socket.</summary>
+    public Task<SessionLoad> LoadAsync(Caller caller, CancellationToken cancellationToken) =>
+        caller.IsResolved && caller.Session is { } current
+            ? Task.FromResult(new SessionLoad(current, null))
+            : caller.LoadOnceAsync(() => LoadOnceAsync(caller, cancellationToken));
 
-        await feature.Gate.WaitAsync(cancellationToken);
-        try
-        {
-            return feature.Loaded ? new SessionLoad(feature.Current, null) : await LoadOnceAsync(http, feature, cancellationToken);
-        }
-        finally
-        {
-            feature.Gate.Release();
-        }
-    }
-
-    /// <summary>The request's session, or a new anonymous one, created at most once per request.</summary>
-    public async ValueTask<SessionLoad> LoadOrCreateAnonymousAsync(HttpContext http, CancellationToken cancellationToken)
+    /// <summary>The caller's session, or a new anonymous one, created at most once per request.</summary>
+    public async Task<SessionLoad> LoadOrCreateAnonymousAsync(Caller caller, CancellationToken cancellationToken)
     {
-        var load = await LoadAsync(http, cancellationToken);
+        var load = await LoadAsync(caller, cancellationToken);
         if (load.Error is not null || load.Session is not null)
         {
             return load;
         }
 
-        var feature = RequestSessionFeature.Of(http);
-        await feature.Gate.WaitAsync(cancellationToken);
+        await caller.AnonymousGate.WaitAsync(cancellationToken);
         try
         {
-            return new SessionLoad(feature.Current ?? await CreateCoreAsync(http, userId: null, cancellationToken), null);
+            return new SessionLoad(caller.Session ?? await CreateAsync(caller, userId: null, cancellationToken), null);
         }
         finally
         {
-            feature.Gate.Release();
+            caller.AnonymousGate.Release();
         }
     }
 
-    private async Task<SessionLoad> LoadOnceAsync(HttpContext http, RequestSessionFeature feature, CancellationToken cancellationToken)
+    private async Task<SessionLoad> LoadOnceAsync(Caller caller, CancellationToken cancellationToken)
     {
-        feature.Loaded = true;
-        var id = PresentedId(http.Request);
+        var id = PresentedId(caller);
         var now = time.GetUtcNow();
         var record = await FindAsync(id, now, cancellationToken);
         if (record is null)
@@ -85,18 +70,19 @@ internal sealed class SessionManager(
             return default;
         }
 
-        var session = new Session(id!, record, this, http);
-        if (await signatures.VerifyAsync(http, session, feature, cancellationToken) is { } refused)
+        var session = new Session(id!, record, this, caller);
+        if (await signatures.VerifyAsync(caller, session, cancellationToken) is { } refused)
         {
             return new SessionLoad(null, refused);
         }
 
-        if (record.UserId is not null && _options.SessionRenew)
+        if (record.UserId is not null && _options.SessionRenew && await RenewIfDueAsync(session, now, cancellationToken)
+            && _options.StatelessSessions)
         {
-            await RenewIfDueAsync(session, now, cancellationToken);
+            // A renewed stateless session travels in a new id, which the answer and its cookie carry.
+            caller.Become(session, _options.UseCookies ? CookieChange.Set(session.Id, session.Record.ExpiresAt) : CookieChange.None);
         }
 
-        feature.Current = session;
         return new SessionLoad(session, null);
     }
 
@@ -130,22 +116,8 @@ internal sealed class SessionManager(
     private static bool IsExpired(SessionRecord record, DateTimeOffset now) =>
         record.ExpiresAt <= now || record.AbsoluteExpiresAt <= now;
 
-    /// <summary>Starts a new session (a new id every time) and makes it the request's session.</summary>
-    public async Task<Session> CreateAsync(HttpContext http, string? userId, CancellationToken cancellationToken)
-    {
-        var gate = RequestSessionFeature.Of(http).Gate;
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            return await CreateCoreAsync(http, userId, cancellationToken);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
-
-    private async Task<Session> CreateCoreAsync(HttpContext http, string? userId, CancellationToken cancellationToken)
+    /// <summary>Starts a new session (a new id every time) and makes it the caller's session.</summary>
+    public async Task<Session> CreateAsync(Caller caller, string? userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var absolute = now.AddSeconds(_options.SessionMaxLifetime);
@@ -167,20 +139,13 @@ internal sealed class SessionManager(
         }
 
         var id = serverId ?? stateless.Encode(record);
-        var session = new Session(id, record, this, http);
-        var feature = RequestSessionFeature.Of(http);
-        feature.Loaded = true;
-        feature.Current = session;
-        if (_options.UseCookies)
-        {
-            http.Response.Cookies.Append(CookieName, id, Cookie(http, record.ExpiresAt));
-        }
-
+        var session = new Session(id, record, this, caller);
+        caller.Become(session, _options.UseCookies ? CookieChange.Set(id, record.ExpiresAt) : CookieChange.None);
         return session;
     }
 
     /// <summary>Ends the session on the server; the id is worthless from now on.</summary>
-    public async Task EndAsync(HttpContext http, Session session, CancellationToken cancellationToken)
+    public async Task EndAsync(Caller caller, Session session, CancellationToken cancellationToken)
     {
         if (_options.StatelessSessions)
         {
@@ -191,16 +156,7 @@ internal sealed class SessionManager(
             await store.DeleteAsync(session.Record.IdHash, cancellationToken);
         }
 
-        var feature = RequestSessionFeature.Of(http);
-        if (ReferenceEquals(feature.Current, session))
-        {
-            feature.Current = null;
-        }
-
-        if (_options.UseCookies)
-        {
-            http.Response.Cookies.Delete(CookieName, Cookie(http, expires: null));
-        }
+        caller.Forget(session, _options.UseCookies ? CookieChange.Delete : CookieChange.None);
     }
 
     public Task<int> EndAllAsync(string userId, CancellationToken cancellationToken) =>
@@ -223,6 +179,7 @@ internal sealed class SessionManager(
         }
 
         session.MarkSaved(state);
+        session.Caller?.Observe(session, CookieChange.None);
         return true;
     }
 
@@ -238,8 +195,9 @@ internal sealed class SessionManager(
         session.Record = record ?? throw new MethodException(ErrorCodes.NotAuthorized, "Not authorized");
     }
 
-    private string? PresentedId(HttpRequest request)
+    private string? PresentedId(Caller caller)
     {
+        var request = caller.Http.Request;
         var header = request.Headers[HeaderName];
         if (header.Count > 0)
         {
@@ -251,10 +209,11 @@ internal sealed class SessionManager(
             return cookie;
         }
 
-        return RequestSessionFeature.Of(request.HttpContext).AllowsQueryId ? request.Query[QueryName].ToString() : null;
+        return caller.AllowsQueryId ? request.Query[QueryName].ToString() : null;
     }
 
-    private async Task RenewIfDueAsync(Session session, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Extends a session's expiry when due; true when it did.</summary>
+    private async Task<bool> RenewIfDueAsync(Session session, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var record = session.Record;
         var wanted = now.AddSeconds(_options.SessionTtl);
@@ -265,25 +224,39 @@ internal sealed class SessionManager(
 
         if (wanted - record.ExpiresAt < RenewalStep)
         {
-            return;
+            return false;
         }
 
         session.Record = record with { ExpiresAt = wanted };
         if (_options.StatelessSessions)
         {
-            Reissue(session);
-            return;
+            session.Id = stateless.Encode(session.Record);
+            return true;
         }
 
         await store.RenewAsync(record.IdHash, wanted, cancellationToken);
+        return true;
     }
 
     private void Reissue(Session session)
     {
         session.Id = stateless.Encode(session.Record);
-        if (_options.UseCookies && session.HttpContext is { } http)
+        session.Caller?.Observe(session, _options.UseCookies ? CookieChange.Set(session.Id, session.Record.ExpiresAt) : CookieChange.None);
+    }
+
+    /// <summary>Applies the caller's cookie decision to the response, once, before its headers are sent.</summary>
+    public static void ApplyCookie(Caller caller)
+    {
+        var change = caller.TakeCookie();
+        var response = caller.Http.Response;
+        switch (change.Kind)
         {
-            http.Response.Cookies.Append(CookieName, session.Id, Cookie(http, session.Record.ExpiresAt));
+            case CookieChangeKind.Set:
+                response.Cookies.Append(CookieName, change.Value!, Cookie(caller.Http, change.Expires));
+                break;
+            case CookieChangeKind.Delete:
+                response.Cookies.Delete(CookieName, Cookie(caller.Http, expires: null));
+                break;
         }
     }
 

@@ -4,7 +4,6 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using Tessera.Auth.Sessions;
 using Tessera.Errors;
 using Tessera.Stores;
 
@@ -29,29 +28,30 @@ internal sealed class RequestSignatures(IOptions<SecurityOptions> options, INonc
     /// <summary>Whether sessions created at login carry a per-session key (the toto and signed modes).</summary>
     public bool UsesSessionKeys => _mode is HmacMode.Toto or HmacMode.Signed;
 
-    public async ValueTask<MethodError?> VerifyAsync(HttpContext http, Session session, RequestSessionFeature feature, CancellationToken cancellationToken)
+    public async ValueTask<MethodError?> VerifyAsync(Caller caller, Session session, CancellationToken cancellationToken)
     {
+        var http = caller.Http;
         var header = http.Request.Headers[SignatureHeader].ToString();
         switch (_mode)
         {
             case HmacMode.Legacy when header.Length > 0 && session.UserId is { } userId:
-                return Matches(header, HMACSHA1.HashData(Encoding.UTF8.GetBytes(userId.ToLowerInvariant()), feature.RawBody.Span))
+                return Matches(header, HMACSHA1.HashData(Encoding.UTF8.GetBytes(userId.ToLowerInvariant()), caller.RawBody.Span))
                     ? null
                     : ErrorTable.InvalidSignature();
             case HmacMode.Toto when session.Record.SigningKey is { } key:
-                var message = Concat(Encoding.UTF8.GetBytes(http.Request.Method + RequestTarget(http)), feature.RawBody.Span);
+                var message = Concat(Encoding.UTF8.GetBytes(http.Request.Method + RequestTarget(http)), caller.RawBody.Span);
                 return header.Length > 0 && Matches(header, HMACSHA1.HashData(Encoding.UTF8.GetBytes(key), message))
                     ? null
                     : ErrorTable.InvalidSignature();
             case HmacMode.Signed when session.Record.SigningKey is { } key:
-                return await VerifySignedAsync(http, session, key, header, feature, cancellationToken);
+                return await VerifySignedAsync(caller, session, key, header, cancellationToken);
             default:
                 return null;
         }
     }
 
     /// <summary>The <c>x-toto-hmac</c> value for a response body, or null when this answer is not signed.</summary>
-    public string? SignResponse(Session? session, RequestSessionFeature? feature, ReadOnlySpan<byte> body)
+    public string? SignResponse(Session? session, string? requestNonce, ReadOnlySpan<byte> body)
     {
         switch (_mode)
         {
@@ -59,7 +59,7 @@ internal sealed class RequestSignatures(IOptions<SecurityOptions> options, INonc
                 return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(userId.ToLowerInvariant()), body));
             case HmacMode.Toto when session?.Record.SigningKey is { } key:
                 return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(key), Concat(Encoding.UTF8.GetBytes(session.Id), body)));
-            case HmacMode.Signed when session?.Record.SigningKey is { } key && feature?.RequestNonce is { } nonce:
+            case HmacMode.Signed when session?.Record.SigningKey is { } key && requestNonce is { } nonce:
                 var canonical = $"tessera-response\n{nonce}\n{Convert.ToHexStringLower(SHA256.HashData(body))}";
                 return Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(canonical)));
             default:
@@ -76,9 +76,9 @@ internal sealed class RequestSignatures(IOptions<SecurityOptions> options, INonc
         string.Join('\n', method, path, query, contentType, sessionId, timestamp, nonce, Convert.ToHexStringLower(SHA256.HashData(body)));
 
     private async ValueTask<MethodError?> VerifySignedAsync(
-        HttpContext http, Session session, string key, string header, RequestSessionFeature feature, CancellationToken cancellationToken)
+        Caller caller, Session session, string key, string header, CancellationToken cancellationToken)
     {
-        var request = http.Request;
+        var request = caller.Http.Request;
         var timestamp = request.Headers[TimestampHeader].ToString();
         var nonce = request.Headers[NonceHeader].ToString();
         if (header.Length == 0 || nonce.Length is < 16 or > 128
@@ -88,7 +88,7 @@ internal sealed class RequestSignatures(IOptions<SecurityOptions> options, INonc
         }
 
         var canonical = CanonicalRequest(request.Method, request.PathBase + request.Path, request.QueryString.Value?.TrimStart('?') ?? "",
-            request.ContentType ?? "", session.Id, timestamp, nonce, feature.RawBody.Span);
+            request.ContentType ?? "", session.Id, timestamp, nonce, caller.RawBody.Span);
         if (!Matches(header, HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(canonical))))
         {
             return ErrorTable.InvalidSignature();
@@ -107,7 +107,7 @@ internal sealed class RequestSignatures(IOptions<SecurityOptions> options, INonc
             return ErrorTable.InvalidSignature();
         }
 
-        feature.RequestNonce = nonce;
+        caller.RequestNonce = nonce;
         return null;
     }
 

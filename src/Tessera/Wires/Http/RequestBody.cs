@@ -35,22 +35,6 @@ internal sealed class RequestBody : IDisposable
         }
     }
 
-    /// <summary>
-    /// Reads a call's body under the limit (also told to the server), keeping it for signature checks; check
-    /// <see cref="TooLarge"/> before use.
-    /// </summary>
-    public static async ValueTask<RequestBody> ReadCallAsync(HttpContext http, long limit, ResponseSender sender)
-    {
-        ApplyLimit(http, limit);
-        var body = await ReadAsync(http.Request, limit, http.RequestAborted);
-        if (!body.TooLarge)
-        {
-            sender.RememberRawBody(http, body.Memory);
-        }
-
-        return body;
-    }
-
     public static async ValueTask<RequestBody> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)

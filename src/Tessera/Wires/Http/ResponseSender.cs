@@ -1,14 +1,15 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Tessera.Auth;
 using Tessera.Auth.Sessions;
 using Tessera.Auth.Signing;
 
 namespace Tessera.Wires.Http;
 
 /// <summary>
-/// Sends a buffered answer on any HTTP wire, signing it (<c>x-toto-hmac</c>) when a signing mode is on and the request
-/// has a session, and keeps the request body for signature checks. Every wire goes through here, so signing cannot be
-/// bypassed by choosing another protocol.
+/// Sends a buffered answer on any HTTP wire: the session cookie the caller's calls decided (once per response), and
+/// the <c>x-toto-hmac</c> signature when a signing mode is on and the request has a session. Every HTTP wire answers
+/// through here, so signing cannot be bypassed by choosing another protocol.
 /// </summary>
 internal sealed class ResponseSender(IServiceProvider services)
 {
@@ -17,19 +18,11 @@ internal sealed class ResponseSender(IServiceProvider services)
     /// <summary>Whether request bodies must be kept for signature checks.</summary>
     public bool KeepsRawBody => _signatures is { Mode: not HmacMode.Off };
 
-    public void RememberRawBody(HttpContext http, ReadOnlyMemory<byte> body)
-    {
-        if (KeepsRawBody)
-        {
-            RequestSessionFeature.Of(http).RawBody = body;
-        }
-    }
-
-    public async Task SendAsync(HttpContext http, int statusCode, string contentType, ReadOnlyMemory<byte> body, bool headOnly = false)
+    public async Task SendAsync(HttpContext http, Caller caller, int statusCode, string contentType, ReadOnlyMemory<byte> body, bool headOnly = false)
     {
         var response = http.Response;
-        if (_signatures is not null && http.Features.Get<RequestSessionFeature>() is { } feature
-            && _signatures.SignResponse(feature.Current, feature, body.Span) is { } signature)
+        SessionManager.ApplyCookie(caller);
+        if (_signatures?.SignResponse(caller.Session, caller.RequestNonce, body.Span) is { } signature)
         {
             response.Headers[RequestSignatures.SignatureHeader] = signature;
         }
@@ -41,5 +34,13 @@ internal sealed class ResponseSender(IServiceProvider services)
         {
             await response.Body.WriteAsync(body, http.RequestAborted);
         }
+    }
+
+    /// <summary>An answer without a body (a notification, a void result): status and cookie only.</summary>
+    public static void SendEmpty(HttpContext http, Caller caller, int statusCode)
+    {
+        SessionManager.ApplyCookie(caller);
+        http.Response.StatusCode = statusCode;
+        http.Response.ContentLength = 0;
     }
 }

@@ -1,3 +1,4 @@
+using Tessera.Dispatch;
 using System.Text.Json;
 using Microsoft.Extensions.Primitives;
 

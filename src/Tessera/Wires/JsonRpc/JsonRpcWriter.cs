@@ -1,32 +1,19 @@
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
 using Tessera.Dispatch;
 using Tessera.Errors;
-using Tessera.Observability;
-using Tessera.Wires.Http;
 
 namespace Tessera.Wires.JsonRpc;
 
 /// <summary>
 /// Writes JSON-RPC 2.0 response objects: <c>{"jsonrpc": "2.0", "result" | "error", "id"}</c>, echoing the id exactly
-/// as sent (its type, and 0, included). A result that cannot be serialized becomes an internal error.
+/// as sent (its type, and 0, included). Results arrive already serialized by the call runner.
 /// </summary>
-internal sealed class JsonRpcWriter(TesseraJson json, MethodDispatcher dispatcher, ILogger<JsonRpcWriter> logger)
+internal sealed class JsonRpcWriter(TesseraJson json)
 {
-    public byte[] Serialize(CallOutcome outcome, JsonElement id)
+    public byte[] Serialize(CallAnswer answer, JsonElement id)
     {
         using var buffer = new PooledBufferWriter();
-        try
-        {
-            Write(buffer, outcome, id);
-        }
-        catch (Exception exception) when (exception is JsonException or NotSupportedException or InvalidOperationException)
-        {
-            Log.ResultNotSerializable(logger, outcome.Method?.Name ?? "(none)", outcome.TransactionId, exception);
-            buffer.Clear();
-            Write(buffer, outcome with { Error = dispatcher.ServerError(exception, outcome.TransactionId) }, id);
-        }
-
+        Write(buffer, answer, id);
         return buffer.WrittenMemory.ToArray();
     }
 
@@ -62,21 +49,21 @@ internal sealed class JsonRpcWriter(TesseraJson json, MethodDispatcher dispatche
         return buffer.WrittenMemory.ToArray();
     }
 
-    private void Write(PooledBufferWriter buffer, CallOutcome outcome, JsonElement id)
+    private void Write(PooledBufferWriter buffer, CallAnswer answer, JsonElement id)
     {
         using var writer = new Utf8JsonWriter(buffer, json.WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("jsonrpc"u8, "2.0");
-        if (outcome.Error is { } error)
+        if (answer.Error is { } error)
         {
             WriteError(writer, error, code: null, message: null);
         }
         else
         {
             writer.WritePropertyName("result"u8);
-            if (outcome.Method?.ResultTypeInfo is { } resultType)
+            if (answer.ResultJson is { } result)
             {
-                JsonSerializer.Serialize(writer, outcome.Result, resultType);
+                writer.WriteRawValue(result, skipInputValidation: true);
             }
             else
             {

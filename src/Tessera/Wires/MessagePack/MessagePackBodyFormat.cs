@@ -1,5 +1,5 @@
+using Tessera.Dispatch;
 using System.Text.Json;
-using Tessera.Wires.Http;
 
 namespace Tessera.Wires.MessagePack;
 

@@ -5,10 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tessera.Auth;
 using Tessera.Auth.Sessions;
 using Tessera.Events;
 using Tessera.Observability;
-using Tessera.Wires.Toto;
+using Tessera.Wires.Http;
 
 namespace Tessera.Wires.Sse;
 
@@ -39,7 +40,8 @@ internal sealed class SseEndpoint(
             return;
         }
 
-        var subscriber = await EventSubscriber.OpenAsync(http, _sessions, policy, http.Request.Query["topics"].ToString().Split(','));
+        var caller = new Caller(http, "sse", allowsQueryId: true);
+        var subscriber = await EventSubscriber.OpenAsync(caller, _sessions, policy, http.Request.Query["topics"].ToString().Split(','));
         if (subscriber.Refusal is { } refusal)
         {
             await PlainAsync(http, refusal.StatusCode, refusal.Message);

@@ -1,14 +1,10 @@
 using System.Text.Json;
-using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using Tessera.Auth;
 using Tessera.Dispatch;
 using Tessera.Dispatch.Binding;
 using Tessera.Errors;
-using Tessera.Observability;
 using Tessera.Wires.Formats;
 using Tessera.Wires.Http;
 
@@ -16,22 +12,16 @@ namespace Tessera.Wires.Toto;
 
 /// <summary>
 /// The Toto wire: <c>POST /</c> envelopes and keyed batches, URL-style <c>POST/GET/HEAD /a/b/c</c>, form bodies and
-/// CORS. It only translates: request bytes to calls for the dispatcher, outcomes back to bytes.
+/// CORS. It only translates: request bytes to calls for the call runner, answers back to bytes.
 /// </summary>
 internal sealed class TotoEndpoint(
-    MethodDispatcher dispatcher,
+    HttpWire wire,
+    CallRunner runner,
     TotoResponseWriter writer,
     TotoCors cors,
-    TesseraJson jsonOptions,
-    IOptions<TesseraOptions> options,
-    IServiceScopeFactory scopes,
-    ILogger<TotoEndpoint> logger,
-    ResponseSender sender,
-    BodyFormats formats)
+    BodyFormats formats) : IHttpErrorShape
 {
-    private readonly TesseraOptions _options = options.Value;
-
-    public async Task HandleAsync(HttpContext http)
+    public Task HandleAsync(HttpContext http)
     {
         cors.Apply(http.Response);
         if (formats.ForAnswer(http.Request) is { } answerFormat)
@@ -39,107 +29,91 @@ internal sealed class TotoEndpoint(
             http.Features.Set(new AnswerFormat(answerFormat));
         }
 
-        try
+        var caller = new Caller(http, Transports.Toto);
+        return wire.GuardAsync(http, caller, this, () => RouteAsync(http, caller));
+    }
+
+    /// <summary>Toto answers unreadable requests and failures outside a call with an error envelope and the status.</summary>
+    public Task RejectAsync(HttpContext http, Caller caller, int statusCode, MethodError error) =>
+        writer.WriteErrorAsync(http, caller, statusCode, error);
+
+    private async Task RouteAsync(HttpContext http, Caller caller)
+    {
+        var method = http.Request.Method;
+        if (HttpMethods.IsPost(method))
         {
-            var method = http.Request.Method;
-            if (HttpMethods.IsPost(method))
-            {
-                await PostAsync(http);
-            }
-            else if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method))
-            {
-                await GetAsync(http, headOnly: HttpMethods.IsHead(method));
-            }
-            else if (HttpMethods.IsOptions(method))
-            {
-                cors.ApplyPreflight(http.Request, http.Response);
-                http.Response.StatusCode = StatusCodes.Status204NoContent;
-            }
-            else
-            {
-                http.Response.Headers.Allow = TotoCors.AllowedMethods;
-                await RejectAsync(http, StatusCodes.Status405MethodNotAllowed,
-                    $"HTTP method {method} is not supported here; use GET, HEAD or POST.");
-            }
+            await PostAsync(http, caller);
         }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        else if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method))
         {
-            // The client went away; there is nobody to answer.
+            await GetAsync(http, caller, headOnly: HttpMethods.IsHead(method));
         }
-        catch (BadHttpRequestException exception)
+        else if (HttpMethods.IsOptions(method))
         {
-            await RejectAsync(http, exception.StatusCode, exception.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? TooLargeMessage()
-                : "The request could not be read: " + exception.Message);
+            cors.ApplyPreflight(http.Request, http.Response);
+            http.Response.StatusCode = StatusCodes.Status204NoContent;
         }
-        catch (Exception exception)
+        else
         {
-            Log.EndpointFailed(logger, http.Request.Path, exception);
-            if (!http.Response.HasStarted)
-            {
-                await writer.WriteErrorAsync(http, StatusCodes.Status500InternalServerError,
-                    dispatcher.ServerError(exception, Guid.NewGuid()));
-            }
+            http.Response.Headers.Allow = TotoCors.AllowedMethods;
+            await wire.RejectAsync(http, caller, this, StatusCodes.Status405MethodNotAllowed,
+                $"HTTP method {method} is not supported here; use GET, HEAD or POST.");
         }
     }
 
-    private async Task GetAsync(HttpContext http, bool headOnly)
+    private async Task GetAsync(HttpContext http, Caller caller, bool headOnly)
     {
         var name = TotoEnvelope.MethodFromPath(http.GetRouteValue("path") as string);
         using var buffer = new PooledBufferWriter();
         using var query = StringValuesJson.ToDocument(http.Request.Query, buffer);
         var parameters = new CallParameters(query?.RootElement ?? default, fromStrings: true);
-        var outcome = await dispatcher.DispatchAsync(name, parameters, http, http.RequestServices, Transports.Toto);
-        await writer.WriteSingleAsync(http, outcome, headOnly);
+        var answer = await runner.RunAsync(name, parameters, caller, http.RequestServices, http.RequestAborted);
+        await writer.WriteSingleAsync(http, caller, answer, headOnly);
     }
 
-    private async Task PostAsync(HttpContext http)
+    private async Task PostAsync(HttpContext http, Caller caller)
     {
         var request = http.Request;
-        RequestBody.ApplyLimit(http, _options.MaxRequestBodySize);
         var pathMethod = TotoEnvelope.MethodFromPath(http.GetRouteValue("path") as string);
         switch (BodyKinds.Of(request.ContentType))
         {
             case BodyKind.Json:
-                await PostJsonAsync(http, pathMethod, format: null);
+                await PostJsonAsync(http, caller, pathMethod, format: null);
                 break;
             case BodyKind.Form:
-                await PostFormAsync(http, pathMethod);
+                await PostFormAsync(http, caller, pathMethod);
                 break;
             case BodyKind.Unsupported when formats.ForContentType(request.ContentType) is { } format:
-                await PostJsonAsync(http, pathMethod, format);
+                await PostJsonAsync(http, caller, pathMethod, format);
                 break;
             default:
-                await RejectAsync(http, StatusCodes.Status415UnsupportedMediaType,
+                await wire.RejectAsync(http, caller, this, StatusCodes.Status415UnsupportedMediaType,
                     $"Content-Type '{request.ContentType}' is not supported; send application/json, " +
                     "application/x-www-form-urlencoded, multipart/form-data or a registered body format.");
                 break;
         }
     }
 
-    private async Task PostFormAsync(HttpContext http, string? pathMethod)
+    private async Task PostFormAsync(HttpContext http, Caller caller, string? pathMethod)
     {
-        if (http.Request.ContentLength > _options.MaxRequestBodySize)
+        // The form is read whole under the limit first: kept for signature checks, then replayed to the form reader.
+        using var body = await wire.ReadBodyAsync(http, caller, this);
+        if (body is null)
         {
-            await RejectAsync(http, StatusCodes.Status413PayloadTooLarge, TooLargeMessage());
             return;
         }
 
-        using var raw = sender.KeepsRawBody ? await KeepRawBodyAsync(http) : null;
-        if (raw is { TooLarge: true })
-        {
-            await RejectAsync(http, StatusCodes.Status413PayloadTooLarge, TooLargeMessage());
-            return;
-        }
-
+        http.Request.Body = new MemoryStream(body.Memory.ToArray(), writable: false);
         IFormCollection form;
         try
         {
             form = await http.Request.ReadFormAsync(http.RequestAborted);
         }
-        catch (InvalidDataException exception)
+        catch (Exception exception) when (exception is InvalidDataException or IOException && !http.RequestAborted.IsCancellationRequested)
         {
-            await RejectAsync(http, StatusCodes.Status400BadRequest, "The form could not be read: " + exception.Message);
+            // A truncated multipart body, a bad boundary, too many fields: the client's request, not our failure.
+            await wire.RejectAsync(http, caller, this, StatusCodes.Status400BadRequest,
+                "The form could not be read: it is truncated or malformed (check the multipart boundary and the body's end).");
             return;
         }
 
@@ -147,56 +121,43 @@ internal sealed class TotoEndpoint(
         using var buffer = new PooledBufferWriter();
         using var fields = StringValuesJson.ToDocument(form, buffer);
         var parameters = new CallParameters(fields?.RootElement ?? default, fromStrings: true, form.Files);
-        var outcome = await dispatcher.DispatchAsync(name, parameters, http, http.RequestServices, Transports.Toto);
-        await writer.WriteSingleAsync(http, outcome, headOnly: false);
+        var answer = await runner.RunAsync(name, parameters, caller, http.RequestServices, http.RequestAborted);
+        await writer.WriteSingleAsync(http, caller, answer, headOnly: false);
     }
 
     /// <summary>A JSON body, or a body in another format translated to JSON first.</summary>
-    private async Task PostJsonAsync(HttpContext http, string? pathMethod, IBodyFormat? format)
+    private async Task PostJsonAsync(HttpContext http, Caller caller, string? pathMethod, IBodyFormat? format)
     {
-        using var body = await RequestBody.ReadAsync(http.Request, _options.MaxRequestBodySize, http.RequestAborted);
-        if (body.TooLarge)
+        using var body = await wire.ReadBodyAsync(http, caller, this);
+        if (body is null)
         {
-            await RejectAsync(http, StatusCodes.Status413PayloadTooLarge, TooLargeMessage());
             return;
         }
 
-        sender.RememberRawBody(http, body.Memory);
         var json = body.Memory;
         if (format is not null && body.Length > 0)
         {
             try
             {
-                json = format.ToJson(body.Memory.Span, _options.MaxJsonDepth);
+                json = format.ToJson(body.Memory.Span, wire.MaxJsonDepth);
             }
             catch (FormatException exception)
             {
-                await RejectAsync(http, StatusCodes.Status400BadRequest, $"The {format.MediaType} body is malformed: {exception.Message}");
+                await wire.RejectAsync(http, caller, this, StatusCodes.Status400BadRequest, $"The {format.MediaType} body is malformed: {exception.Message}");
                 return;
             }
         }
 
         if (json.Length == 0)
         {
-            var empty = await dispatcher.DispatchAsync(pathMethod, default, http, http.RequestServices, Transports.Toto);
-            await writer.WriteSingleAsync(http, empty, headOnly: false);
+            var empty = await runner.RunAsync(pathMethod, default, caller, http.RequestServices, http.RequestAborted);
+            await writer.WriteSingleAsync(http, caller, empty, headOnly: false);
             return;
         }
 
-        if (!Utf8.IsValid(json.Span))
+        if (!wire.TryParseJson(json, out var document, out var problem))
         {
-            await RejectAsync(http, StatusCodes.Status400BadRequest, "The request body is not valid UTF-8.");
-            return;
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json, jsonOptions.DocumentOptions);
-        }
-        catch (JsonException exception)
-        {
-            await RejectAsync(http, StatusCodes.Status400BadRequest, "The request body is not valid JSON: " + exception.Message);
+            await wire.RejectAsync(http, caller, this, StatusCodes.Status400BadRequest, problem);
             return;
         }
 
@@ -205,111 +166,73 @@ internal sealed class TotoEndpoint(
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                await RejectAsync(http, StatusCodes.Status400BadRequest,
+                await wire.RejectAsync(http, caller, this, StatusCodes.Status400BadRequest,
                     $"The request body must be a JSON object, not {Describe(root.ValueKind)}.");
             }
             else if (pathMethod is null && root.TryGetProperty("batch"u8, out var batch))
             {
-                await BatchAsync(http, batch);
+                await BatchAsync(http, caller, batch);
             }
             else
             {
-                await SingleAsync(http, root, pathMethod);
+                await SingleAsync(http, caller, root, pathMethod);
             }
         }
     }
 
-    private async Task SingleAsync(HttpContext http, JsonElement root, string? pathMethod)
+    private async Task SingleAsync(HttpContext http, Caller caller, JsonElement root, string? pathMethod)
     {
         var call = TotoEnvelope.Read(root, pathMethod);
         if (call.Error is { } error)
         {
-            await writer.WriteErrorAsync(http, StatusCodes.Status400BadRequest, error);
+            await writer.WriteErrorAsync(http, caller, StatusCodes.Status400BadRequest, error);
             return;
         }
 
-        var outcome = await dispatcher.DispatchAsync(
-            call.MethodName, new CallParameters(call.Parameters), http, http.RequestServices, Transports.Toto);
-        await writer.WriteSingleAsync(http, outcome, headOnly: false);
+        var answer = await runner.RunAsync(call.MethodName, new CallParameters(call.Parameters), caller, http.RequestServices, http.RequestAborted);
+        await writer.WriteSingleAsync(http, caller, answer, headOnly: false);
     }
 
-    private async Task BatchAsync(HttpContext http, JsonElement batch)
+    private async Task BatchAsync(HttpContext http, Caller caller, JsonElement batch)
     {
         if (batch.ValueKind != JsonValueKind.Object)
         {
-            await RejectAsync(http, StatusCodes.Status400BadRequest, "'batch' must be an object of calls keyed by name.");
+            await wire.RejectAsync(http, caller, this, StatusCodes.Status400BadRequest, "'batch' must be an object of calls keyed by name.");
             return;
         }
 
+        // Keys are unique: the parser refuses duplicate member names. Entries run one after another in key order.
         var calls = batch.EnumerateObject().ToList();
-        if (calls.Count > _options.MaxBatchSize)
+        if (runner.CheckBatchSize(calls.Count) is { } tooMany)
         {
-            await RejectAsync(http, StatusCodes.Status400BadRequest,
-                $"The batch has {calls.Count} calls; the limit is {_options.MaxBatchSize}.");
+            await writer.WriteErrorAsync(http, caller, StatusCodes.Status400BadRequest, tooMany);
             return;
         }
 
         calls.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        for (var i = 1; i < calls.Count; i++)
-        {
-            if (calls[i].Name == calls[i - 1].Name)
-            {
-                await RejectAsync(http, StatusCodes.Status400BadRequest, $"The batch has the key '{calls[i].Name}' twice.");
-                return;
-            }
-        }
-
-        var answers = new List<KeyValuePair<string, byte[]>>(calls.Count);
-        foreach (var entry in calls)
-        {
-            answers.Add(new(entry.Name, await RunEntryAsync(http, entry)));
-        }
-
-        await writer.WriteBatchAsync(http, answers, headOnly: false);
+        var answers = await runner.RunBatchAsync(calls, BatchOrder.Sequential,
+            async (entry, token) => new KeyValuePair<string, byte[]>(entry.Name, await RunEntryAsync(caller, entry, token)),
+            http.RequestAborted);
+        await writer.WriteBatchAsync(http, caller, answers);
     }
 
-    private async Task<byte[]> RunEntryAsync(HttpContext http, JsonProperty entry)
+    private async ValueTask<byte[]> RunEntryAsync(Caller caller, JsonProperty entry, CancellationToken cancellationToken)
     {
         if (entry.Value.ValueKind != JsonValueKind.Object)
         {
-            return writer.SerializeEntry(CallOutcome.Failed(ErrorTable.Malformed(
+            return writer.SerializeEntry(CallAnswer.Failed(ErrorTable.Malformed(
                 $"Batch entry '{entry.Name}' must be an object with 'method' and 'parameters'.")));
         }
 
         var call = TotoEnvelope.Read(entry.Value, pathMethod: null);
         if (call.Error is { } error)
         {
-            return writer.SerializeEntry(CallOutcome.Failed(error));
+            return writer.SerializeEntry(CallAnswer.Failed(error));
         }
 
-        // Each entry is its own call: its own DI scope, binding, authorization and errors.
-        await using var scope = scopes.CreateAsyncScope();
-        var outcome = await dispatcher.DispatchAsync(
-            call.MethodName, new CallParameters(call.Parameters), http, scope.ServiceProvider, Transports.Toto);
-        return writer.SerializeEntry(outcome);
+        var answer = await runner.RunScopedAsync(call.MethodName, new CallParameters(call.Parameters), caller, cancellationToken);
+        return writer.SerializeEntry(answer);
     }
-
-    /// <summary>Reads a form body whole for signature checks, then replays it to the form reader.</summary>
-    private async Task<RequestBody> KeepRawBodyAsync(HttpContext http)
-    {
-        var body = await RequestBody.ReadAsync(http.Request, _options.MaxRequestBodySize, http.RequestAborted);
-        if (!body.TooLarge)
-        {
-            sender.RememberRawBody(http, body.Memory);
-            http.Request.Body = new MemoryStream(body.Memory.ToArray(), writable: false);
-        }
-
-        return body;
-    }
-
-    private Task RejectAsync(HttpContext http, int statusCode, string reason)
-    {
-        Log.RejectedRequest(logger, statusCode, reason);
-        return writer.WriteErrorAsync(http, statusCode, ErrorTable.Malformed(reason));
-    }
-
-    private string TooLargeMessage() =>
-        $"The request body is larger than the limit of {_options.MaxRequestBodySize} bytes (option max_request_body_size).";
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

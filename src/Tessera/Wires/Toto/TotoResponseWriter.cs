@@ -1,10 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-using Tessera.Auth.Sessions;
+using Tessera.Auth;
 using Tessera.Dispatch;
 using Tessera.Errors;
-using Tessera.Observability;
 using Tessera.Wires.Formats;
 using Tessera.Wires.Http;
 
@@ -12,46 +10,40 @@ namespace Tessera.Wires.Toto;
 
 /// <summary>
 /// Writes Toto answers: <c>{"result": ...}</c>, <c>{"error": {"code", "value"}}</c> and keyed batches, as ASCII-only
-/// JSON. A result that cannot be serialized becomes a 1000 error instead of a half-written body.
+/// JSON. Results arrive serialized by the call runner; the writer frames them and adds the session block.
 /// </summary>
-internal sealed class TotoResponseWriter(
-    TesseraJson json,
-    MethodDispatcher dispatcher,
-    ResponseSender sender,
-    ILogger<TotoResponseWriter> logger)
+internal sealed class TotoResponseWriter(TesseraJson json, ResponseSender sender)
 {
-    public async Task WriteSingleAsync(HttpContext http, CallOutcome outcome, bool headOnly)
+    public async Task WriteSingleAsync(HttpContext http, Caller caller, CallAnswer answer, bool headOnly)
     {
-        var session = RequestSessionFeature.CurrentOf(http);
-        if (outcome.IsEmpty && session is null)
+        var session = caller.Session;
+        if (answer.IsEmpty && session is null)
         {
-            http.Response.StatusCode = StatusCodes.Status200OK;
-            http.Response.ContentLength = 0;
+            ResponseSender.SendEmpty(http, caller, StatusCodes.Status200OK);
             return;
         }
 
         using var buffer = new PooledBufferWriter();
-        WriteOutcome(buffer, outcome, session);
-        var binaryResult = outcome.Error is null && outcome.Method?.ResultTypeInfo?.Type == typeof(byte[]);
-        await SendAsync(http, StatusCodes.Status200OK, buffer, headOnly, binaryResult);
+        WriteOutcome(buffer, answer, session);
+        await SendAsync(http, caller, StatusCodes.Status200OK, buffer, headOnly, answer.IsBinary);
     }
 
-    public async Task WriteErrorAsync(HttpContext http, int statusCode, MethodError error)
+    public async Task WriteErrorAsync(HttpContext http, Caller caller, int statusCode, MethodError error)
     {
         using var buffer = new PooledBufferWriter();
-        WriteOutcome(buffer, CallOutcome.Failed(error), RequestSessionFeature.CurrentOf(http));
-        await SendAsync(http, statusCode, buffer, headOnly: HttpMethods.IsHead(http.Request.Method));
+        WriteOutcome(buffer, CallAnswer.Failed(error), caller.Session);
+        await SendAsync(http, caller, statusCode, buffer, headOnly: HttpMethods.IsHead(http.Request.Method));
     }
 
-    /// <summary>Serializes one batch entry now, while the services its result may depend on are still alive.</summary>
-    public byte[] SerializeEntry(CallOutcome outcome)
+    /// <summary>One batch entry's answer, without the session block (the batch carries one).</summary>
+    public byte[] SerializeEntry(CallAnswer answer)
     {
         using var buffer = new PooledBufferWriter();
-        WriteOutcome(buffer, outcome, session: null);
+        WriteOutcome(buffer, answer, session: null);
         return buffer.WrittenMemory.ToArray();
     }
 
-    public async Task WriteBatchAsync(HttpContext http, IReadOnlyList<KeyValuePair<string, byte[]>> entries, bool headOnly)
+    public async Task WriteBatchAsync(HttpContext http, Caller caller, IReadOnlyList<KeyValuePair<string, byte[]>> entries)
     {
         using var buffer = new PooledBufferWriter(4096);
         using (var writer = new Utf8JsonWriter(buffer, json.WriterOptions))
@@ -65,46 +57,31 @@ internal sealed class TotoResponseWriter(
             }
 
             writer.WriteEndObject();
-            WriteSession(writer, RequestSessionFeature.CurrentOf(http));
+            WriteSession(writer, caller.Session);
             writer.WriteEndObject();
         }
 
-        await SendAsync(http, StatusCodes.Status200OK, buffer, headOnly);
+        await SendAsync(http, caller, StatusCodes.Status200OK, buffer, headOnly: false);
     }
 
-    private void WriteOutcome(PooledBufferWriter buffer, CallOutcome outcome, Session? session)
+    private void WriteOutcome(PooledBufferWriter buffer, CallAnswer answer, Session? session)
     {
-        try
-        {
-            using var writer = new Utf8JsonWriter(buffer, json.WriterOptions);
-            WriteOutcome(writer, outcome, session);
-        }
-        catch (Exception exception) when (exception is JsonException or NotSupportedException or InvalidOperationException)
-        {
-            Log.ResultNotSerializable(logger, outcome.Method?.Name ?? "(none)", outcome.TransactionId, exception);
-            buffer.Clear();
-            using var writer = new Utf8JsonWriter(buffer, json.WriterOptions);
-            WriteOutcome(writer, outcome with { Error = dispatcher.ServerError(exception, outcome.TransactionId) }, session);
-        }
-    }
-
-    private void WriteOutcome(Utf8JsonWriter writer, CallOutcome outcome, Session? session)
-    {
+        using var writer = new Utf8JsonWriter(buffer, json.WriterOptions);
         writer.WriteStartObject();
-        if (outcome.Error is { } error)
+        if (answer.Error is { } error)
         {
             writer.WriteStartObject("error"u8);
             writer.WriteNumber("code"u8, error.Code);
             writer.WritePropertyName("value"u8);
-            JsonSerializer.Serialize(writer, error.Value, error.Value?.GetType() ?? typeof(object), json.Results);
+            WriteErrorValue(writer, error.Value);
             writer.WriteEndObject();
         }
-        else if (!outcome.IsEmpty || session is null)
+        else if (!answer.IsEmpty || session is null)
         {
             writer.WritePropertyName("result"u8);
-            if (outcome.Method?.ResultTypeInfo is { } resultType)
+            if (answer.ResultJson is { } result)
             {
-                JsonSerializer.Serialize(writer, outcome.Result, resultType);
+                writer.WriteRawValue(result, skipInputValidation: true);
             }
             else
             {
@@ -114,6 +91,29 @@ internal sealed class TotoResponseWriter(
 
         WriteSession(writer, session);
         writer.WriteEndObject();
+    }
+
+    /// <summary>An error value is a message or a method's own value; one that cannot be written becomes its text.</summary>
+    private void WriteErrorValue(Utf8JsonWriter writer, object? value)
+    {
+        if (value is null or string)
+        {
+            writer.WriteStringValue(value as string);
+            return;
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), json.Results);
+        }
+        catch (Exception exception) when (exception is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            writer.WriteStringValue(value.ToString());
+            return;
+        }
+
+        writer.WriteRawValue(bytes, skipInputValidation: true);
     }
 
     /// <summary>The <c>session</c> block Toto clients read on every answer whose request loaded or created a session.</summary>
@@ -140,8 +140,8 @@ internal sealed class TotoResponseWriter(
     }
 
     /// <summary>Sends the JSON answer, translated first when the client asked for another body format.</summary>
-    private Task SendAsync(HttpContext http, int statusCode, PooledBufferWriter buffer, bool headOnly, bool binaryResult = false) =>
+    private Task SendAsync(HttpContext http, Caller caller, int statusCode, PooledBufferWriter buffer, bool headOnly, bool binaryResult = false) =>
         http.Features.Get<AnswerFormat>() is { } answer
-            ? sender.SendAsync(http, statusCode, answer.Format.MediaType, answer.Format.FromJson(buffer.WrittenMemory.Span, binaryResult), headOnly)
-            : sender.SendAsync(http, statusCode, "application/json", buffer.WrittenMemory, headOnly);
+            ? sender.SendAsync(http, caller, statusCode, answer.Format.MediaType, answer.Format.FromJson(buffer.WrittenMemory.Span, binaryResult), headOnly)
+            : sender.SendAsync(http, caller, statusCode, "application/json", buffer.WrittenMemory, headOnly);
 }

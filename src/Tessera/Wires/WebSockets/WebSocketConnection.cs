@@ -2,13 +2,11 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading.Channels;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tessera.Auth;
 using Tessera.Dispatch;
-using Tessera.Dispatch.Binding;
 using Tessera.Errors;
 using Tessera.Events;
 using Tessera.Observability;
@@ -23,21 +21,29 @@ namespace Tessera.Wires.WebSockets;
 /// the server sends goes through one bounded queue; a client too slow to drain it is closed with a reason.
 /// </summary>
 internal sealed class WebSocketConnection(
-    HttpContext http,
+    Caller caller,
     WebSocket socket,
     string userId,
     EventBus bus,
     ITopicPolicy policy,
-    MethodDispatcher dispatcher,
+    CallRunner runner,
     JsonRpcWriter writer,
+    HttpWire wire,
     TesseraJson json,
     IOptions<TesseraOptions> tessera,
     IOptions<EventOptions> events,
-    IServiceScopeFactory scopes,
     IHostApplicationLifetime lifetime,
     ILogger<WebSocketConnection> logger)
 {
     private const int TooSlowCloseCode = 4008;
+
+    // How long a closing socket waits for its calls in flight (they are cancelled first) before letting go.
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
+    // How long a client cut off as too slow has to read what is queued and answer the close.
+    private static readonly TimeSpan TooSlowGrace = TimeSpan.FromSeconds(10);
+
+    private readonly int _concurrency = tessera.Value.BatchConcurrency;
 
     private readonly Channel<byte[]> _outbox = Channel.CreateBounded<byte[]>(
         new BoundedChannelOptions(events.Value.EventQueueCapacity) { SingleReader = true });
@@ -45,7 +51,7 @@ internal sealed class WebSocketConnection(
     private readonly Dictionary<string, IDisposable> _subscriptions = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _calls = new(tessera.Value.BatchConcurrency);
-    private readonly CancellationTokenSource _closing = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+    private readonly CancellationTokenSource _closing = CancellationTokenSource.CreateLinkedTokenSource(caller.Http.RequestAborted, lifetime.ApplicationStopping);
     private long _lastEventId;
     private bool _tooSlow;
 
@@ -70,10 +76,33 @@ internal sealed class WebSocketConnection(
                 _subscriptions.Clear();
             }
 
+            // Calls in flight are cancelled, then awaited (bounded): none outlives the upgrade request it runs on.
+            await _closing.CancelAsync();
+            var drained = await DrainCallsAsync();
             _outbox.Writer.TryComplete();
             await sending;
-            _closing.Dispose();
+            if (drained)
+            {
+                _closing.Dispose();
+            }
         }
+    }
+
+    /// <summary>Waits until every call slot is free again, i.e. no call is running; false when time ran out.</summary>
+    private async Task<bool> DrainCallsAsync()
+    {
+        var deadline = DateTime.UtcNow + DrainTimeout;
+        for (var taken = 0; taken < _concurrency; taken++)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || !await _calls.WaitAsync(left))
+            {
+                Log.CallsOutlivedSocket(logger, _concurrency - taken);
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private async Task ReceiveLoopAsync()
@@ -122,40 +151,35 @@ internal sealed class WebSocketConnection(
         }
     }
 
-    /// <summary>Answers one message; the caller has taken a slot of <see cref="_calls"/>, released here.</summary>
+    /// <summary>Answers one message (a request or a batch, as one frame); the caller has taken a slot of <see cref="_calls"/>, released here.</summary>
     private async Task HandleAsync(byte[] message)
     {
         try
         {
-            JsonDocument document;
-            try
+            if (!wire.TryParseJson(message, out var document, out var problem))
             {
-                document = JsonDocument.Parse(message, json.DocumentOptions);
-            }
-            catch (JsonException exception)
-            {
-                await ReplyAsync(writer.SerializeError(ErrorTable.Malformed(exception.Message), default, ErrorTable.ParseErrorCode, "Parse error"));
+                await ReplyAsync(writer.SerializeError(ErrorTable.Malformed(problem), default, ErrorTable.ParseErrorCode, "Parse error"));
                 return;
             }
 
             using (document)
             {
-                if (document.RootElement.ValueKind == JsonValueKind.Array)
+                var answer = await JsonRpcBatch.AnswerAsync(
+                    document.RootElement, runner, writer, caller, caller.Http.RequestServices, _closing.Token, EventsCallAsync);
+                if (answer is not null)
                 {
-                    foreach (var request in document.RootElement.EnumerateArray())
-                    {
-                        await AnswerAsync(request);
-                    }
-                }
-                else
-                {
-                    await AnswerAsync(document.RootElement);
+                    await ReplyAsync(answer);
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
         {
-            // Closing.
+            // Closing: the answer has nowhere to go.
+        }
+        catch (Exception exception)
+        {
+            // Nothing a message does may fault unobserved; the call runner already answers errors of calls.
+            Log.SocketMessageFailed(logger, exception);
         }
         finally
         {
@@ -163,32 +187,16 @@ internal sealed class WebSocketConnection(
         }
     }
 
-    private async Task AnswerAsync(JsonElement element)
+    /// <summary><c>events.subscribe</c> and <c>events.unsubscribe</c> are the socket's own; null lets other methods run.</summary>
+    private async ValueTask<byte[]?> EventsCallAsync(JsonRpcRequest request)
     {
-        var request = JsonRpcRequest.Read(element);
-        if (request.Invalid is { } invalid)
+        if (request.Method is not ("events.subscribe" or "events.unsubscribe"))
         {
-            await ReplyAsync(writer.SerializeError(invalid, request.Id, ErrorTable.InvalidRequestCode, "Invalid Request"));
-            return;
+            return null;
         }
 
-        byte[] answer;
-        if (request.Method is "events.subscribe" or "events.unsubscribe")
-        {
-            var (value, error) = request.Method == "events.subscribe" ? await SubscribeAsync(request.Params) : Unsubscribe(request.Params);
-            answer = error is null ? writer.SerializeValue(value!, request.Id) : writer.SerializeError(error, request.Id);
-        }
-        else
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var outcome = await dispatcher.DispatchAsync(request.Method, new CallParameters(request.Params), http, scope.ServiceProvider, Transports.WebSocket);
-            answer = writer.Serialize(outcome, request.Id);
-        }
-
-        if (!request.IsNotification)
-        {
-            await ReplyAsync(answer);
-        }
+        var (value, error) = request.Method == "events.subscribe" ? await SubscribeAsync(request.Params) : Unsubscribe(request.Params);
+        return error is null ? writer.SerializeValue(value!, request.Id) : writer.SerializeError(error, request.Id);
     }
 
     private async Task<(object? Value, MethodError? Error)> SubscribeAsync(JsonElement parameters)
@@ -210,7 +218,7 @@ internal sealed class WebSocketConnection(
                 return (null, ErrorTable.InvalidParameters([exception.Message.Split(" (Parameter")[0]]));
             }
 
-            if (!await policy.CanSubscribeAsync(topic, UserId, http))
+            if (!await policy.CanSubscribeAsync(topic, UserId, caller.Http))
             {
                 return (null, ErrorTable.NotAuthorized());
             }
@@ -296,6 +304,10 @@ internal sealed class WebSocketConnection(
         {
             // Cut off as too slow for its events: the answer has nowhere to go.
         }
+        catch (OperationCanceledException)
+        {
+            // Closing.
+        }
     }
 
     private void Enqueue(byte[] frame)
@@ -305,6 +317,15 @@ internal sealed class WebSocketConnection(
             _tooSlow = true;
             Log.SlowConsumer(logger, "WebSocket", events.Value.EventQueueCapacity);
             _outbox.Writer.TryComplete();
+            // A send may be stuck on a client that stopped reading: the grace period starts now, not when it returns.
+            try
+            {
+                _closing.CancelAfter(TooSlowGrace);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Already closed.
+            }
         }
     }
 
@@ -321,8 +342,8 @@ internal sealed class WebSocketConnection(
             {
                 await CloseAsync((WebSocketCloseStatus)TooSlowCloseCode,
                     $"more than {events.Value.EventQueueCapacity} messages waiting: too slow; reconnect and subscribe again");
-                // The client reads what was queued, then answers the close; one that never does is dropped.
-                _closing.CancelAfter(TimeSpan.FromSeconds(10));
+                // The client reads what was queued, then answers the close; one that never does is dropped when the
+                // grace period set at the cut-off ends.
             }
         }
         catch (Exception exception) when (exception is OperationCanceledException or WebSocketException)

@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Tessera.Auth;
 using Tessera.Auth.Sessions;
-using Tessera.Events;
+using Tessera.Wires.Http;
 
 namespace Tessera.Wires.WebSockets;
 
@@ -22,10 +23,7 @@ internal sealed class WebSocketEndpoint(IOptions<EventOptions> options, IService
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
-            var upgrading = http.Request.Headers.Upgrade.ToString().Equals("websocket", StringComparison.OrdinalIgnoreCase);
-            await PlainAsync(http, upgrading ? StatusCodes.Status500InternalServerError : StatusCodes.Status400BadRequest, upgrading
-                ? "WebSockets are not enabled: call app.UseWebSockets() before app.MapTessera()."
-                : "This endpoint speaks WebSocket: connect to it with ws:// or wss://.");
+            await PlainAsync(http, StatusCodes.Status400BadRequest, "This endpoint speaks WebSocket: connect to it with ws:// or wss://.");
             return;
         }
 
@@ -35,14 +33,16 @@ internal sealed class WebSocketEndpoint(IOptions<EventOptions> options, IService
             return;
         }
 
-        var userId = await EventSubscriber.UserOfAsync(http, _sessions);
+        // The caller is resolved once, at the upgrade, for every call the socket carries (as SignalR captures its user).
+        var caller = new Caller(http, Transports.WebSocket, isSocket: true, allowsQueryId: true);
+        var userId = await EventSubscriber.UserOfAsync(caller, _sessions);
         var heartbeat = TimeSpan.FromSeconds(_options.EventHeartbeat);
         using var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             KeepAliveInterval = heartbeat,
             KeepAliveTimeout = heartbeat * 2,
         });
-        var connection = ActivatorUtilities.CreateInstance<WebSocketConnection>(services, http, socket, userId ?? string.Empty);
+        var connection = ActivatorUtilities.CreateInstance<WebSocketConnection>(services, caller, socket, userId ?? string.Empty);
         await connection.RunAsync();
     }
 

@@ -1,14 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Tessera.Auth;
 using Tessera.Dispatch;
 using Tessera.Dispatch.Binding;
 using Tessera.Errors;
-using Tessera.Observability;
 using Tessera.Wires.Http;
 
 namespace Tessera.Wires.XmlRpc;
@@ -18,82 +15,84 @@ namespace Tessera.Wires.XmlRpc;
 /// faults with the interoperable codes, and the <c>system.*</c> introspection methods including <c>multicall</c>.
 /// </summary>
 internal sealed class XmlRpcEndpoint(
-    MethodDispatcher dispatcher,
+    HttpWire wire,
+    CallRunner runner,
     MethodRegistry registry,
     TesseraJson json,
-    IOptions<TesseraOptions> options,
-    IServiceScopeFactory scopes,
-    ResponseSender sender,
-    ILogger<XmlRpcEndpoint> logger)
+    ResponseSender sender) : IHttpErrorShape
 {
     private const string ContentType = "text/xml";
     private static readonly string[] SystemMethods = ["system.listMethods", "system.methodHelp", "system.methodSignature", "system.multicall"];
 
-    private readonly TesseraOptions _options = options.Value;
-
     /// <summary>One answer: a value (with how to type it at the top level) or a fault.</summary>
     private readonly record struct Answer(JsonElement Value, XmlRpcResponseWriter.TopLevel TopLevel, (int Code, string Message)? Fault);
 
-    public async Task HandleAsync(HttpContext http)
+    public Task HandleAsync(HttpContext http)
     {
+        var caller = new Caller(http, Transports.XmlRpc);
+        return wire.GuardAsync(http, caller, this, () => AnswerAsync(http, caller));
+    }
+
+    /// <summary>
+    /// XML-RPC clients read faults, not statuses: an unreadable request keeps its 4xx, and a failure outside any call
+    /// is a -32603 fault with HTTP 200 carrying the logged transaction id.
+    /// </summary>
+    public Task RejectAsync(HttpContext http, Caller caller, int statusCode, MethodError error)
+    {
+        var internalError = statusCode >= StatusCodes.Status500InternalServerError;
+        var (code, message) = internalError
+            ? ErrorTable.ToXmlRpc(error, value => value?.ToString() ?? string.Empty)
+            : (ErrorTable.InvalidRequestCode, error.Value as string ?? "Invalid request");
+        return sender.SendAsync(http, caller, internalError ? StatusCodes.Status200OK : statusCode, ContentType,
+            XmlRpcResponseWriter.Fault(code, message));
+    }
+
+    private async Task AnswerAsync(HttpContext http, Caller caller)
+    {
+        if (!await wire.RequirePostAsync(http, caller, this, "XML-RPC calls"))
+        {
+            return;
+        }
+
+        if (!IsXml(http.Request.ContentType))
+        {
+            await wire.RejectAsync(http, caller, this, StatusCodes.Status415UnsupportedMediaType,
+                $"Content-Type '{http.Request.ContentType}' is not supported; send text/xml.");
+            return;
+        }
+
+        using var body = await wire.ReadBodyAsync(http, caller, this);
+        if (body is null)
+        {
+            return;
+        }
+
+        string name;
+        JsonDocument parameters;
         try
         {
-            if (!HttpMethods.IsPost(http.Request.Method))
-            {
-                http.Response.Headers.Allow = "POST";
-                await RejectAsync(http, StatusCodes.Status405MethodNotAllowed, ErrorTable.InvalidRequestCode,
-                    $"HTTP method {http.Request.Method} is not supported; XML-RPC calls are POSTed.");
-                return;
-            }
-
-            if (!IsXml(http.Request.ContentType))
-            {
-                await RejectAsync(http, StatusCodes.Status415UnsupportedMediaType, ErrorTable.InvalidRequestCode,
-                    $"Content-Type '{http.Request.ContentType}' is not supported; send text/xml.");
-                return;
-            }
-
-            using var body = await RequestBody.ReadCallAsync(http, _options.MaxRequestBodySize, sender);
-            if (body.TooLarge)
-            {
-                await RejectAsync(http, StatusCodes.Status413PayloadTooLarge, ErrorTable.InvalidRequestCode,
-                    $"The request body is larger than the limit of {_options.MaxRequestBodySize} bytes.");
-                return;
-            }
-
-            string name;
-            JsonDocument parameters;
-            try
-            {
-                (name, parameters) = XmlRpcRequestReader.Read(body.Memory, _options.MaxJsonDepth);
-            }
-            catch (XmlRpcFormatException exception)
-            {
-                await RejectAsync(http, StatusCodes.Status200OK,
-                    exception.NotWellFormed ? ErrorTable.ParseErrorCode : ErrorTable.InvalidRequestCode, exception.Message);
-                return;
-            }
-
-            using (parameters)
-            {
-                var answer = await CallAsync(http, name, parameters.RootElement, http.RequestServices, allowMulticall: true);
-                var document = answer.Fault is { } fault
-                    ? XmlRpcResponseWriter.Fault(fault.Code, fault.Message)
-                    : XmlRpcResponseWriter.Success(answer.Value, answer.TopLevel);
-                await sender.SendAsync(http, StatusCodes.Status200OK, ContentType, document);
-            }
+            (name, parameters) = XmlRpcRequestReader.Read(body.Memory, wire.MaxJsonDepth, json.DocumentOptions, http.RequestAborted);
         }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        catch (XmlRpcFormatException exception)
         {
-            // The client went away.
+            var code = exception.NotWellFormed ? ErrorTable.ParseErrorCode : ErrorTable.InvalidRequestCode;
+            await sender.SendAsync(http, caller, StatusCodes.Status200OK, ContentType, XmlRpcResponseWriter.Fault(code, exception.Message));
+            return;
         }
-        catch (BadHttpRequestException exception)
+
+        using (parameters)
         {
-            await RejectAsync(http, exception.StatusCode, ErrorTable.InvalidRequestCode, exception.Message);
+            var answer = await CallAsync(caller, name, parameters.RootElement, http.RequestServices, topLevel: true, http.RequestAborted);
+            var document = answer.Fault is { } fault
+                ? XmlRpcResponseWriter.Fault(fault.Code, fault.Message)
+                : XmlRpcResponseWriter.Success(answer.Value, answer.TopLevel);
+            await sender.SendAsync(http, caller, StatusCodes.Status200OK, ContentType, document);
         }
     }
 
-    private async Task<Answer> CallAsync(HttpContext http, string name, JsonElement parameters, IServiceProvider services, bool allowMulticall)
+    /// <summary>One call; <paramref name="topLevel"/> calls run in the request's scope, multicall entries in their own.</summary>
+    private async Task<Answer> CallAsync(
+        Caller caller, string name, JsonElement parameters, IServiceProvider services, bool topLevel, CancellationToken cancellationToken)
     {
         switch (name)
         {
@@ -103,61 +102,55 @@ internal sealed class XmlRpcEndpoint(
                 return Describe(parameters, method => Value(JsonSerializer.SerializeToElement(method.Description ?? string.Empty)));
             case "system.methodSignature":
                 return Describe(parameters, method => Value(JsonSerializer.SerializeToElement(new[] { Signature(method) })));
-            case "system.multicall" when allowMulticall:
-                return await MulticallAsync(http, parameters);
+            case "system.multicall" when topLevel:
+                return await MulticallAsync(caller, parameters, cancellationToken);
             case "system.multicall":
                 return Fault(ErrorTable.InvalidRequestCode, "system.multicall cannot be nested.");
         }
 
-        var outcome = await dispatcher.DispatchAsync(name, new CallParameters(parameters), http, services, Transports.XmlRpc);
-        if (outcome.Error is { } error)
+        var call = new CallParameters(parameters);
+        var answer = topLevel
+            ? await runner.RunAsync(name, call, caller, services, cancellationToken)
+            : await runner.RunScopedAsync(name, call, caller, cancellationToken);
+        if (answer.Error is { } error)
         {
             return new Answer(default, default, ErrorTable.ToXmlRpc(error, value => JsonSerializer.Serialize(value, json.Results)));
         }
 
-        try
-        {
-            var result = outcome.Method!.ResultTypeInfo is { } type
-                ? JsonSerializer.SerializeToElement(outcome.Result, type)
-                : default;
-            return new Answer(result, TopLevelOf(outcome.Method.ResultTypeInfo?.Type), null);
-        }
-        catch (Exception exception) when (exception is JsonException or NotSupportedException or InvalidOperationException)
-        {
-            Log.ResultNotSerializable(logger, name, outcome.TransactionId, exception);
-            return new Answer(default, default, ErrorTable.ToXmlRpc(dispatcher.ServerError(exception, outcome.TransactionId), _ => ""));
-        }
+        using var result = answer.ResultJson is { } bytes ? JsonDocument.Parse(bytes) : null;
+        return new Answer(result?.RootElement.Clone() ?? default, TopLevelOf(answer.Method?.ResultTypeInfo?.Type), null);
     }
 
-    /// <summary>Runs each call of a multicall as its own call; answers <c>[value]</c> or a fault struct per call.</summary>
-    private async Task<Answer> MulticallAsync(HttpContext http, JsonElement parameters)
+    /// <summary>Runs each call of a multicall as its own call, in order; answers <c>[value]</c> or a fault struct per call.</summary>
+    private async Task<Answer> MulticallAsync(Caller caller, JsonElement parameters, CancellationToken cancellationToken)
     {
         if (parameters.GetArrayLength() != 1 || parameters[0].ValueKind != JsonValueKind.Array)
         {
             return Fault(ErrorTable.InvalidParamsCode, "system.multicall takes one array of {methodName, params} structs.");
         }
 
-        var calls = parameters[0];
-        if (calls.GetArrayLength() > _options.MaxBatchSize)
+        var calls = parameters[0].EnumerateArray().ToArray();
+        if (runner.CheckBatchSize(calls.Length) is { } tooMany)
         {
-            return Fault(ErrorTable.InvalidRequestCode, $"The multicall has {calls.GetArrayLength()} calls; the limit is {_options.MaxBatchSize}.");
+            return Fault(ErrorTable.InvalidRequestCode, (string)tooMany.Value!);
         }
 
-        var results = new JsonArray();
-        foreach (var call in calls.EnumerateArray())
+        var answers = await runner.RunBatchAsync(calls, BatchOrder.Sequential, async (call, token) =>
         {
-            Answer answer;
             if (call.ValueKind != JsonValueKind.Object || !call.TryGetProperty("methodName", out var method) || method.ValueKind != JsonValueKind.String)
             {
-                answer = Fault(ErrorTable.InvalidRequestCode, "Each multicall entry must be a struct with a methodName string.");
-            }
-            else
-            {
-                var arguments = call.TryGetProperty("params", out var given) && given.ValueKind == JsonValueKind.Array ? given : JsonSerializer.SerializeToElement(Array.Empty<object>());
-                await using var scope = scopes.CreateAsyncScope();
-                answer = await CallAsync(http, method.GetString()!, arguments, scope.ServiceProvider, allowMulticall: false);
+                return Fault(ErrorTable.InvalidRequestCode, "Each multicall entry must be a struct with a methodName string.");
             }
 
+            var arguments = call.TryGetProperty("params", out var given) && given.ValueKind == JsonValueKind.Array
+                ? given
+                : JsonSerializer.SerializeToElement(Array.Empty<object>());
+            return await CallAsync(caller, method.GetString()!, arguments, services: null!, topLevel: false, token);
+        }, cancellationToken);
+
+        var results = new JsonArray();
+        foreach (var answer in answers)
+        {
             results.Add(answer.Fault is { } fault
                 ? new JsonObject { ["faultCode"] = fault.Code, ["faultString"] = fault.Message }
                 : new JsonArray(JsonNode.Parse(answer.Value.ValueKind == JsonValueKind.Undefined ? "null" : answer.Value.GetRawText())));
@@ -196,10 +189,4 @@ internal sealed class XmlRpcEndpoint(
         || (MediaTypeHeaderValue.TryParse(contentType, out var media)
             && (media.MediaType.Equals("text/xml", StringComparison.OrdinalIgnoreCase)
                 || media.MediaType.Equals("application/xml", StringComparison.OrdinalIgnoreCase)));
-
-    private Task RejectAsync(HttpContext http, int statusCode, int code, string message)
-    {
-        Log.RejectedRequest(logger, statusCode, message);
-        return sender.SendAsync(http, statusCode, ContentType, XmlRpcResponseWriter.Fault(code, message));
-    }
 }

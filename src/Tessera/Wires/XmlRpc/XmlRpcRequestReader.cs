@@ -1,8 +1,8 @@
+using Tessera.Dispatch;
 using System.Globalization;
 using System.Text.Json;
 using System.Xml;
 using System.Xml.Linq;
-using Tessera.Wires.Http;
 
 namespace Tessera.Wires.XmlRpc;
 
@@ -29,18 +29,22 @@ internal static class XmlRpcRequestReader
         CloseInput = false,
     };
 
-    public static (string MethodName, JsonDocument Parameters) Read(ReadOnlyMemory<byte> body, int maxDepth)
+    public static (string MethodName, JsonDocument Parameters) Read(
+        ReadOnlyMemory<byte> body, int maxDepth, JsonDocumentOptions documentOptions, CancellationToken cancellationToken)
     {
+        // Each level of value nesting is three elements (value, array or struct, data or member); the call adds four.
+        var maxElementDepth = (3 * maxDepth) + 8;
         XDocument document;
         try
         {
+            CheckShape(body, maxElementDepth, cancellationToken);
             using var stream = new MemoryStream(body.ToArray(), writable: false);
             using var reader = XmlReader.Create(stream, Settings);
             document = XDocument.Load(reader);
         }
         catch (XmlException exception)
         {
-            throw new XmlRpcFormatException("The request is not well-formed XML: " + exception.Message, notWellFormed: true);
+            throw new XmlRpcFormatException(Describe(exception), notWellFormed: true);
         }
 
         var call = document.Root;
@@ -67,7 +71,52 @@ internal static class XmlRpcRequestReader
             writer.WriteEndArray();
         }
 
-        return (name, JsonDocument.Parse(buffer.WrittenMemory.ToArray()));
+        try
+        {
+            return (name, JsonDocument.Parse(buffer.WrittenMemory.ToArray(), documentOptions));
+        }
+        catch (JsonException exception)
+        {
+            throw new XmlRpcFormatException(exception.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
+                ? "The values are nested too deeply."
+                : "A <struct> names the same member twice; each name may appear once.");
+        }
+    }
+
+    /// <summary>
+    /// One streaming pass before the tree is built: refuses nesting past the limit as soon as it is reached (so the
+    /// time spent is linear in the bytes read, and a request nested 45,000 deep costs no more than its first levels),
+    /// and stops when the client goes away.
+    /// </summary>
+    private static void CheckShape(ReadOnlyMemory<byte> body, int maxElementDepth, CancellationToken cancellationToken)
+    {
+        using var stream = new MemoryStream(body.ToArray(), writable: false);
+        using var reader = XmlReader.Create(stream, Settings);
+        var nodes = 0;
+        while (reader.Read())
+        {
+            if (reader.NodeType == XmlNodeType.Element && reader.Depth > maxElementDepth)
+            {
+                throw new XmlRpcFormatException("The values are nested too deeply.");
+            }
+
+            if (++nodes % 4096 == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+    }
+
+    /// <summary>What is wrong with the XML, in Tessera's words rather than the parser's.</summary>
+    private static string Describe(XmlException exception)
+    {
+        var message = exception.Message;
+        var what = message.Contains("DTD", StringComparison.Ordinal) || message.Contains("DOCTYPE", StringComparison.OrdinalIgnoreCase)
+            ? "The request contains a document type declaration (DTD), which XML-RPC requests may not have"
+            : message.Contains("encoding", StringComparison.OrdinalIgnoreCase)
+                ? "The request's XML declaration names an encoding this service does not read; send UTF-8"
+                : "The request is not well-formed XML";
+        return exception.LineNumber > 0 ? $"{what} (line {exception.LineNumber}, position {exception.LinePosition})." : what + ".";
     }
 
     /// <summary>Writes one <c>&lt;value&gt;</c> as JSON. Dates become ISO 8601 strings and base64 stays a string.</summary>
@@ -86,8 +135,10 @@ internal static class XmlRpcRequestReader
             return;
         }
 
-        var text = typed.Value;
-        switch (typed.Name.LocalName)
+        // Only scalars read their text: a container's Value concatenates all its descendants, quadratic when nested.
+        var kind = typed.Name.LocalName;
+        var text = kind is "struct" or "array" ? string.Empty : typed.Value;
+        switch (kind)
         {
             case "i4" or "int" or "i8" or "i1" or "i2":
                 writer.WriteNumberValue(Parse<long>(text, long.TryParse, "an integer"));

@@ -1,3 +1,4 @@
+using Tessera.Dispatch;
 using System.Net.Http.Headers;
 using Newtonsoft.Json.Bson;
 using Newtonsoft.Json.Linq;

@@ -121,7 +121,7 @@ public sealed class JsonRpcSpecificationTests : IAsyncLifetime
 
         var error = response.Json!.Value.GetProperty("error");
         Assert.Equal(-32600, error.GetProperty("code").GetInt32());
-        Assert.Equal("The batch has 101 requests; the limit is 100.", error.GetProperty("data").GetString());
+        Assert.Equal("The batch has 101 calls; the limit is 100 (option max_batch_size).", error.GetProperty("data").GetString());
     }
 
     [Fact]

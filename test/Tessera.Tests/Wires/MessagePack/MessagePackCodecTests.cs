@@ -1,3 +1,4 @@
+using Tessera.Dispatch;
 using Tessera.Wires.Http;
 using Tessera.Wires.MessagePack;
 

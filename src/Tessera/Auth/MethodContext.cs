@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Tessera.Auth;
 
 namespace Tessera;
 
@@ -10,26 +11,29 @@ public sealed class MethodContext
 {
     internal MethodContext(
         string methodName,
-        string transport,
-        HttpContext httpContext,
+        Caller caller,
         IServiceProvider services,
-        Guid transactionId)
+        Guid transactionId,
+        CancellationToken cancellationToken)
     {
         MethodName = methodName;
-        Transport = transport;
-        HttpContext = httpContext;
+        Caller = caller;
         Services = services;
         TransactionId = transactionId;
+        CancellationToken = cancellationToken;
     }
 
     /// <summary>The wire name of the method being called, for example <c>greeting.hello</c>.</summary>
     public string MethodName { get; }
 
     /// <summary>The wire the call arrived on; one of the <see cref="Transports"/> names.</summary>
-    public string Transport { get; }
+    public string Transport => Caller.Transport;
 
-    /// <summary>The HTTP exchange carrying the call (shared by the entries of a batch).</summary>
-    public HttpContext HttpContext { get; }
+    /// <summary>
+    /// The HTTP exchange carrying the call, shared by the entries of a batch and by every call of a WebSocket: read
+    /// from it, never write to it (sessions and cookies are Tessera's to decide).
+    /// </summary>
+    public HttpContext HttpContext => Caller.Http;
 
     /// <summary>The services scoped to this call.</summary>
     public IServiceProvider Services { get; }
@@ -37,11 +41,14 @@ public sealed class MethodContext
     /// <summary>A unique id for this call (each batch entry has its own), written to logs and traces.</summary>
     public Guid TransactionId { get; }
 
-    /// <summary>Signalled when the client goes away or the server shuts down.</summary>
-    public CancellationToken CancellationToken => HttpContext.RequestAborted;
+    /// <summary>Signalled when the client goes away (the request or the socket ends) or the server shuts down.</summary>
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>The request or socket the call came on: who is calling, resolved once for all its calls.</summary>
+    internal Caller Caller { get; }
 
     /// <summary>
-    /// The caller's session, loaded before the call for methods that use sessions (<c>[Authenticated]</c>,
+    /// The caller's session (this call's own copy), loaded before the call for methods that use sessions (<c>[Authenticated]</c>,
     /// <c>[OptionallyAuthenticated]</c>, <c>[AnonymousSession]</c>, a <see cref="Tessera.Session"/> parameter); otherwise null.
     /// </summary>
     public Session? Session { get; internal set; }

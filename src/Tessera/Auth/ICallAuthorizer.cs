@@ -1,6 +1,6 @@
 using Tessera.Errors;
 
-namespace Tessera.Dispatch;
+namespace Tessera.Auth;
 
 /// <summary>
 /// Decides whether a call may run, before its parameters are bound: sessions, roles, policies and API tokens. The
@@ -8,5 +8,6 @@ namespace Tessera.Dispatch;
 /// </summary>
 internal interface ICallAuthorizer
 {
-    ValueTask<MethodError?> AuthorizeAsync(MethodDescriptor method, MethodContext context);
+    /// <summary>Null when the call may run (having set the context's session and account), else the refusal.</summary>
+    ValueTask<MethodError?> AuthorizeAsync(AccessRequirement access, MethodContext context);
 }

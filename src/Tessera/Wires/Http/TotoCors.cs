@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
-namespace Tessera.Wires.Toto;
+namespace Tessera.Wires.Http;
 
 /// <summary>
 /// Toto's CORS behaviour: every answer names the allowed origin and exposes <c>x-toto-hmac</c>, without which a

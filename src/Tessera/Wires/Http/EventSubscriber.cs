@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http;
+using Tessera.Auth;
 using Tessera.Auth.Sessions;
+using Tessera.Events;
 
-namespace Tessera.Events;
+namespace Tessera.Wires.Http;
 
 /// <summary>
 /// A client opening a stream (SSE or WebSocket): who it is (from its session, which a browser may name with a
@@ -29,20 +31,21 @@ internal sealed class EventSubscriber
     public bool Sees(EventMessage message) =>
         Patterns.Any(p => p.Matches(message.Topic)) && (TopicPattern.OwnerOf(message.Topic) is not { } owner || owner == UserId);
 
-    public static async Task<string?> UserOfAsync(HttpContext http, SessionManager? sessions)
+    /// <summary>The signed-in user of a stream's caller (resolved once for the whole stream or socket), or null.</summary>
+    public static async Task<string?> UserOfAsync(Caller caller, SessionManager? sessions)
     {
         if (sessions is null)
         {
             return null;
         }
 
-        RequestSessionFeature.Of(http).AllowsQueryId = true;
-        var load = await sessions.LoadAsync(http, http.RequestAborted);
+        var load = await sessions.LoadAsync(caller, caller.Http.RequestAborted);
         return load.Session?.UserId;
     }
 
-    public static async Task<EventSubscriber> OpenAsync(HttpContext http, SessionManager? sessions, ITopicPolicy policy, IEnumerable<string> requested)
+    public static async Task<EventSubscriber> OpenAsync(Caller caller, SessionManager? sessions, ITopicPolicy policy, IEnumerable<string> requested)
     {
+        var http = caller.Http;
         var texts = requested.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         if (texts.Count == 0)
         {
@@ -54,7 +57,7 @@ internal sealed class EventSubscriber
             return Refuse(StatusCodes.Status400BadRequest, $"Follow at most {MaxPatterns} topic patterns per stream (got {texts.Count}).");
         }
 
-        var userId = await UserOfAsync(http, sessions);
+        var userId = await UserOfAsync(caller, sessions);
         var patterns = new List<TopicPattern>();
         foreach (var text in texts)
         {

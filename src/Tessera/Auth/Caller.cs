@@ -1,0 +1,245 @@
+using Microsoft.AspNetCore.Http;
+using Tessera.Auth.Sessions;
+
+namespace Tessera.Auth;
+
+/// <summary>
+/// Who is calling: the state of one HTTP request or one WebSocket that every call it carries shares. It is created
+/// by the wire before any call fans out, resolves the session at most once (however many batch entries ask at the
+/// same time), and decides the response's session cookie once. Calls never write to <see cref="HttpContext"/>
+/// state; each gets its own view of the session (<see cref="SessionForCall"/>), so parallel batch entries keep
+/// optimistic versioning per call and no acknowledged write is lost.
+/// </summary>
+internal sealed class Caller
+{
+    private readonly Lock _lock = new();
+    private Task<SessionLoad>? _load;
+    private Session? _current;
+    private Account? _account;
+    private CookieChange _cookie;
+
+    public Caller(HttpContext http, string transport, bool isSocket = false, bool allowsQueryId = false)
+    {
+        Http = http;
+        Transport = transport;
+        IsSocket = isSocket;
+        AllowsQueryId = allowsQueryId;
+    }
+
+    /// <summary>The HTTP exchange (for a socket, the upgrade request, alive as long as the socket).</summary>
+    public HttpContext Http { get; }
+
+    /// <summary>The wire, one of the <see cref="Transports"/> names (or <c>sse</c>).</summary>
+    public string Transport { get; }
+
+    /// <summary>A WebSocket: its HTTP response was sent with the upgrade, so calls can set no cookie.</summary>
+    public bool IsSocket { get; }
+
+    /// <summary>Whether a <c>session_id</c> query parameter may name the session (streams a browser opens).</summary>
+    public bool AllowsQueryId { get; }
+
+    /// <summary>The API token presented (<c>X-Api-Token</c> header, else the <c>AuthToken</c> cookie), read once.</summary>
+    public string ApiToken
+    {
+        get
+        {
+            lock (_lock)
+            {
+                if (field is null)
+                {
+                    var request = Http.Request;
+                    var token = request.Headers[CallAuthorizer.ApiTokenHeader].ToString();
+                    field = token.Length > 0 ? token : request.Cookies[CallAuthorizer.ApiTokenCookie] ?? string.Empty;
+                }
+
+                return field;
+            }
+        }
+    }
+
+    /// <summary>Serializes the creation of an anonymous session, so a batch creates at most one.</summary>
+    public SemaphoreSlim AnonymousGate => field ??= new SemaphoreSlim(1, 1);
+
+    /// <summary>The request body as received, for signature checks; set by the wire before any call runs.</summary>
+    public ReadOnlyMemory<byte> RawBody { get; set; }
+
+    /// <summary>The nonce of a verified signed-mode request, which the response signature covers.</summary>
+    public string? RequestNonce { get; set; }
+
+    /// <summary>The session as it stands now: the one presented, or the one a login in this request started.</summary>
+    public Session? Session
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _current;
+            }
+        }
+    }
+
+    /// <summary>Whether the session has been resolved (or replaced) for this caller.</summary>
+    public bool IsResolved
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _load is not null;
+            }
+        }
+    }
+
+    /// <summary>A private copy of the current session for one call: its writes are versioned on their own.</summary>
+    public Session? SessionForCall()
+    {
+        lock (_lock)
+        {
+            return _current?.Copy();
+        }
+    }
+
+    /// <summary>The account of the current session's user, when already looked up for it.</summary>
+    public Account? CachedAccount(string userId)
+    {
+        lock (_lock)
+        {
+            return _account is { } account && account.UserId == userId ? account : null;
+        }
+    }
+
+    public void CacheAccount(Account account)
+    {
+        lock (_lock)
+        {
+            _account = account;
+        }
+    }
+
+    /// <summary>Runs <paramref name="load"/> once for this caller; every other asker awaits the same outcome.</summary>
+    public async Task<SessionLoad> LoadOnceAsync(Func<Task<SessionLoad>> load)
+    {
+        TaskCompletionSource<SessionLoad>? mine = null;
+        Task<SessionLoad> task;
+        lock (_lock)
+        {
+            if (_load is null)
+            {
+                mine = new TaskCompletionSource<SessionLoad>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _load = mine.Task;
+            }
+
+            task = _load;
+        }
+
+        if (mine is not null)
+        {
+            try
+            {
+                var outcome = await load();
+                lock (_lock)
+                {
+                    _current ??= outcome.Session;
+                }
+
+                mine.SetResult(outcome);
+            }
+            catch (Exception exception)
+            {
+                // A failed look-up (a store outage) may be retried by the next call rather than poisoning the caller.
+                lock (_lock)
+                {
+                    _load = null;
+                }
+
+                mine.SetException(exception);
+            }
+        }
+
+        return await task;
+    }
+
+    /// <summary>Makes <paramref name="session"/> the caller's session (a login), or none (a logout).</summary>
+    public void Become(Session? session, CookieChange cookie)
+    {
+        lock (_lock)
+        {
+            _load ??= Task.FromResult(new SessionLoad(session, null));
+            _current = session?.Copy();
+            _account = null;
+            if (!IsSocket)
+            {
+                _cookie = cookie;
+            }
+        }
+    }
+
+    /// <summary>Ends the current session if it is <paramref name="session"/>.</summary>
+    public void Forget(Session session, CookieChange cookie)
+    {
+        lock (_lock)
+        {
+            if (_current is not null && _current.IsSameAs(session))
+            {
+                _current = null;
+                _account = null;
+            }
+
+            if (!IsSocket)
+            {
+                _cookie = cookie;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A call saved, renewed or reissued its copy of the session: later calls of this caller start from it, and the
+    /// answer's session block and cookie carry it.
+    /// </summary>
+    public void Observe(Session session, CookieChange cookie)
+    {
+        lock (_lock)
+        {
+            if (_current is null || !_current.IsSameAs(session)
+                || (session.Record.Version < _current.Record.Version && session.Id == _current.Id))
+            {
+                return;
+            }
+
+            _current = session.Copy();
+            if (!IsSocket && cookie.Kind != CookieChangeKind.None)
+            {
+                _cookie = cookie;
+            }
+        }
+    }
+
+    /// <summary>The cookie change decided for this response, taken once when the response is sent.</summary>
+    public CookieChange TakeCookie()
+    {
+        lock (_lock)
+        {
+            var cookie = _cookie;
+            _cookie = default;
+            return cookie;
+        }
+    }
+}
+
+/// <summary>What the response does to the session cookie.</summary>
+internal enum CookieChangeKind
+{
+    None,
+    Set,
+    Delete,
+}
+
+/// <summary>A decision about the session cookie: set it to an id until a time, delete it, or leave it.</summary>
+internal readonly record struct CookieChange(CookieChangeKind Kind, string? Value = null, DateTimeOffset? Expires = null)
+{
+    public static CookieChange None => default;
+
+    public static CookieChange Delete => new(CookieChangeKind.Delete);
+
+    public static CookieChange Set(string value, DateTimeOffset expires) => new(CookieChangeKind.Set, value, expires);
+}

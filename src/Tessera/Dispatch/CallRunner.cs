@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tessera.Auth;
+using Tessera.Dispatch.Binding;
+using Tessera.Errors;
+using Tessera.Observability;
+
+namespace Tessera.Dispatch;
+
+/// <summary>How the entries of a batch run.</summary>
+internal enum BatchOrder
+{
+    /// <summary>One after another, in the order given (the Toto batch: sorted keys; XML-RPC multicall).</summary>
+    Sequential,
+
+    /// <summary>Up to <c>batch_concurrency</c> at once, answered in the order given (JSON-RPC).</summary>
+    Concurrent,
+}
+
+/// <summary>
+/// Runs calls for every wire: one call, or the entries of a batch under the size limit, each entry in its own DI
+/// scope, with the wire's concurrency, the caller's cancellation, and the result serialized to JSON inside the
+/// entry's scope, so a result that cannot be written becomes an error here, once, whatever the wire.
+/// </summary>
+internal sealed class CallRunner(
+    MethodDispatcher dispatcher,
+    IServiceScopeFactory scopes,
+    TesseraJson json,
+    IOptions<TesseraOptions> options,
+    ILogger<CallRunner> logger)
+{
+    private readonly int _maxBatchSize = options.Value.MaxBatchSize;
+    private readonly int _concurrency = options.Value.BatchConcurrency;
+
+    /// <summary>Runs one call with the services given (a single call uses the request's own scope).</summary>
+    public async ValueTask<CallAnswer> RunAsync(
+        string? name, CallParameters parameters, Caller caller, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var outcome = await dispatcher.DispatchAsync(name, parameters, caller, services, cancellationToken);
+        return Serialize(outcome);
+    }
+
+    /// <summary>Runs one call in a DI scope of its own (a batch entry, a WebSocket message).</summary>
+    public async ValueTask<CallAnswer> RunScopedAsync(
+        string? name, CallParameters parameters, Caller caller, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await RunAsync(name, parameters, caller, scope.ServiceProvider, cancellationToken);
+    }
+
+    /// <summary>The refusal of a batch over <c>max_batch_size</c> entries, or null when it may run.</summary>
+    public MethodError? CheckBatchSize(int count) => count > _maxBatchSize
+        ? ErrorTable.Malformed($"The batch has {count} calls; the limit is {_maxBatchSize} (option max_batch_size).")
+        : null;
+
+    /// <summary>
+    /// Runs every entry through <paramref name="run"/> and answers in the entries' order. Each entry translates and
+    /// runs its own call (usually with <see cref="RunScopedAsync"/>); an entry never sees another's failure.
+    /// </summary>
+    public async Task<TAnswer[]> RunBatchAsync<TEntry, TAnswer>(
+        IReadOnlyList<TEntry> entries,
+        BatchOrder order,
+        Func<TEntry, CancellationToken, ValueTask<TAnswer>> run,
+        CancellationToken cancellationToken)
+    {
+        var answers = new TAnswer[entries.Count];
+        if (order == BatchOrder.Sequential || _concurrency <= 1 || entries.Count <= 1)
+        {
+            for (var i = 0; i < entries.Count; i++)
+            {
+                answers[i] = await run(entries[i], cancellationToken);
+            }
+
+            return answers;
+        }
+
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = cancellationToken };
+        await Parallel.ForAsync(0, entries.Count, parallel, async (index, token) => answers[index] = await run(entries[index], token));
+        return answers;
+    }
+
+    /// <summary>The result as JSON bytes; a result that cannot be written (a cycle, NaN, an unsupported type) is a 1000.</summary>
+    private CallAnswer Serialize(CallOutcome outcome)
+    {
+        if (outcome.Error is not null || outcome.Method is not { ResultTypeInfo: { } type } || outcome.IsEmpty)
+        {
+            return new CallAnswer(outcome.Method, null, outcome.Error, outcome.TransactionId);
+        }
+
+        try
+        {
+            using var buffer = new PooledBufferWriter();
+            using (var writer = new Utf8JsonWriter(buffer, json.WriterOptions))
+            {
+                JsonSerializer.Serialize(writer, outcome.Result, type);
+            }
+
+            return new CallAnswer(outcome.Method, buffer.WrittenMemory.ToArray(), null, outcome.TransactionId);
+        }
+        catch (Exception exception)
+        {
+            Log.ResultNotSerializable(logger, outcome.Method.Name, outcome.TransactionId, exception);
+            return new CallAnswer(outcome.Method, null, dispatcher.ServerError(exception, outcome.TransactionId), outcome.TransactionId);
+        }
+    }
+}
