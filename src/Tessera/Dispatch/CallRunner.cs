@@ -81,12 +81,20 @@ internal sealed class CallRunner(
         return answers;
     }
 
-    /// <summary>The result as JSON bytes; a result that cannot be written (a cycle, NaN, an unsupported type) is a 1000.</summary>
+    /// <summary>
+    /// The result as JSON bytes, and an error's value as a JSON element: what cannot be written (a cycle, NaN, an
+    /// unsupported type) is a 1000 for this call alone, logged with its transaction id. Writers then cannot fail.
+    /// </summary>
     private CallAnswer Serialize(CallOutcome outcome)
     {
-        if (outcome.Error is not null || outcome.Method is not { ResultTypeInfo: { } type } || outcome.IsEmpty)
+        if (outcome.Error is { } error)
         {
-            return new CallAnswer(outcome.Method, null, outcome.Error, outcome.TransactionId);
+            return new CallAnswer(outcome.Method, null, SerializeValue(error, outcome), outcome.TransactionId);
+        }
+
+        if (outcome.Method is not { ResultTypeInfo: { } type } || outcome.IsEmpty)
+        {
+            return new CallAnswer(outcome.Method, null, null, outcome.TransactionId);
         }
 
         try
@@ -103,6 +111,24 @@ internal sealed class CallRunner(
         {
             Log.ResultNotSerializable(logger, outcome.Method.Name, outcome.TransactionId, exception);
             return new CallAnswer(outcome.Method, null, dispatcher.ServerError(exception, outcome.TransactionId), outcome.TransactionId);
+        }
+    }
+
+    private MethodError SerializeValue(MethodError error, CallOutcome outcome)
+    {
+        if (error.Value is null or string or JsonElement)
+        {
+            return error;
+        }
+
+        try
+        {
+            return error with { Value = JsonSerializer.SerializeToElement(error.Value, error.Value.GetType(), json.Results) };
+        }
+        catch (Exception exception)
+        {
+            Log.ResultNotSerializable(logger, outcome.Method?.Name ?? "(none)", outcome.TransactionId, exception);
+            return dispatcher.ServerError(exception, outcome.TransactionId);
         }
     }
 }
