@@ -9,7 +9,5 @@ builder.Services.Configure<TesseraSessionOptions>(sessions => sessions.UseCookie
 var app = builder.Build();
 app.UseDefaultFiles();
 app.UseStaticFiles();
-app.UseWebSockets();
-app.UseRouting();
 app.MapTessera();
 app.Run();

@@ -67,7 +67,6 @@ public sealed class TesseraTestHost : IAsyncDisposable
         var app = builder.Build();
         try
         {
-            app.UseWebSockets();
             settings.ConfigureApp?.Invoke(app);
             app.MapTessera();
             await app.StartAsync().WaitAsync(settings.Timeout);

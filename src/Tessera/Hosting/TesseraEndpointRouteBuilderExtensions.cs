@@ -1,12 +1,15 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tessera.Discovery;
 using Tessera.Dispatch;
 using Tessera.Observability;
+using Tessera.Wires.Http;
 using Tessera.Wires.JsonRpc;
 using Tessera.Wires.Sse;
 using Tessera.Wires.Toto;
@@ -54,7 +57,11 @@ public static class TesseraEndpointRouteBuilderExtensions
                 http.Response.WriteAsJsonAsync(
                     services.GetRequiredService<OpenRpcDocument>().Document, services.GetRequiredService<TesseraJson>().Results, http.RequestAborted))
             .WithDisplayName("Tessera OpenRPC document");
-        group.Map("/{**path}", toto.HandleAsync).WithDisplayName("Tessera Toto envelope");
+        // The catch-all for URL-style calls has the lowest precedence of any route, so endpoints the app maps win,
+        // and it steps aside for the app's static files (see NotAStaticFile).
+        var callRoute = RoutePatternFactory.Parse("/{**path}", defaults: null,
+            parameterPolicies: new RouteValueDictionary { ["path"] = new NotAStaticFile(services.GetRequiredService<IWebHostEnvironment>()) });
+        group.Map(callRoute, toto.HandleAsync).WithDisplayName("Tessera Toto envelope");
 
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Tessera");
         Log.Serving(logger, registry.Count, options.Root);

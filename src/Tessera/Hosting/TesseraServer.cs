@@ -2,6 +2,8 @@ using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Options;
 using Tessera.Hosting.Configuration;
 
 namespace Tessera;
@@ -13,19 +15,40 @@ namespace Tessera;
 /// </summary>
 public static class TesseraServer
 {
-    /// <summary>Runs the service until it is stopped (Ctrl+C or SIGTERM), or prints <c>--help</c> and returns.</summary>
-    public static void Run(string[] args, Action<ITesseraBuilder>? configure = null) =>
-        RunAsync(args, configure).GetAwaiter().GetResult();
+    /// <summary>Exit code of a service started with options it cannot use (a misspelled flag, a value of the wrong type).</summary>
+    public const int BadOptionsExitCode = 2;
 
-    /// <inheritdoc cref="Run(string[], Action{ITesseraBuilder}?)"/>
-    public static async Task RunAsync(string[] args, Action<ITesseraBuilder>? configure = null)
+    // As the ASP.NET Core templates ship: no per-request log lines from the framework in any environment unless asked.
+    // These sit below every other configuration source, so appsettings.json, variables and arguments override them.
+    private static readonly Dictionary<string, string?> LoggingDefaults = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+    };
+
+    /// <summary>
+    /// Runs the service until it is stopped (Ctrl+C or SIGTERM), or prints <c>--help</c> and returns.
+    /// <paramref name="configure"/> adds to Tessera (accounts, backends, methods); <paramref name="configureApp"/> adds
+    /// middleware and endpoints before Tessera's own are mapped (static files, health checks, other routes).
+    /// </summary>
+    public static void Run(string[] args, Action<ITesseraBuilder>? configure = null, Action<WebApplication>? configureApp = null) =>
+        RunAsync(args, configure, configureApp).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Run(string[], Action{ITesseraBuilder}?, Action{WebApplication}?)"/>
+    public static async Task RunAsync(string[] args, Action<ITesseraBuilder>? configure = null, Action<WebApplication>? configureApp = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         var commandLine = TesseraCommandLine.Parse(args, OptionCatalog.Default);
         if (commandLine.WantsHelp)
         {
-            var name = Assembly.GetEntryAssembly()?.GetName().Name ?? "service";
-            TesseraHelp.Write(Console.Out, name, OptionCatalog.Default);
+            WriteHelp();
+            return;
+        }
+
+        if (commandLine.Problems.Count > 0)
+        {
+            WriteProblems(commandLine.Problems);
+            Environment.ExitCode = BadOptionsExitCode;
             return;
         }
 
@@ -34,24 +57,49 @@ public static class TesseraServer
         configure?.Invoke(tessera);
 
         await using var app = builder.Build();
-        app.UseWebSockets();
+        configureApp?.Invoke(app);
         app.MapTessera();
-        await app.RunAsync();
+        try
+        {
+            await app.RunAsync();
+        }
+        catch (OptionsValidationException exception)
+        {
+            // A value that only start-up can check (a store name no package registered): one line per problem.
+            WriteProblems(exception.Failures);
+            Environment.ExitCode = BadOptionsExitCode;
+        }
     }
 
     /// <summary>
-    /// A WebApplicationBuilder with Tessera's configuration sources and listening address, for services that need
-    /// more than <see cref="Run"/> but want the same options.
+    /// A WebApplicationBuilder with Tessera's configuration sources, listening address and Production defaults, for
+    /// services that need more than <see cref="Run"/> but want the same options. Like <see cref="Run"/>, it prints
+    /// <c>--help</c> and exits with code 0, and stops a process given a misspelled option or a value of the wrong
+    /// type with one line naming the flag (exit code 2).
     /// </summary>
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        return CreateBuilder(TesseraCommandLine.Parse(args, OptionCatalog.Default));
+        var commandLine = TesseraCommandLine.Parse(args, OptionCatalog.Default);
+        if (commandLine.WantsHelp)
+        {
+            WriteHelp();
+            Environment.Exit(0);
+        }
+
+        if (commandLine.Problems.Count > 0)
+        {
+            WriteProblems(commandLine.Problems);
+            Environment.Exit(BadOptionsExitCode);
+        }
+
+        return CreateBuilder(commandLine);
     }
 
     private static WebApplicationBuilder CreateBuilder(ParsedCommandLine commandLine)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = commandLine.Remaining });
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LoggingDefaults });
         builder.Configuration.AddTesseraSources(commandLine, builder.Environment.ContentRootPath, OptionCatalog.Default);
 
         // --urls (or ASPNETCORE_URLS) is an explicit choice of addresses; otherwise listen where host and port say.
@@ -64,5 +112,19 @@ public static class TesseraServer
         }
 
         return builder;
+    }
+
+    private static void WriteHelp()
+    {
+        var name = Assembly.GetEntryAssembly()?.GetName().Name ?? "service";
+        TesseraHelp.Write(Console.Out, name, OptionCatalog.Default);
+    }
+
+    private static void WriteProblems(IEnumerable<string> problems)
+    {
+        foreach (var problem in problems)
+        {
+            Console.Error.WriteLine(problem);
+        }
     }
 }

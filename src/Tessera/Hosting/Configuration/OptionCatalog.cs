@@ -74,6 +74,26 @@ internal sealed class OptionCatalog
         return Enum.GetNames(option.Type).FirstOrDefault(name => Normalize(name) == wanted) ?? value;
     }
 
+    /// <summary>Why <paramref name="value"/> does not fit the option's type, naming the flag and what it takes; null when it fits.</summary>
+    public static string? CheckValue(OptionDescriptor option, string? value)
+    {
+        var type = Nullable.GetUnderlyingType(option.Type) ?? option.Type;
+        var text = value ?? string.Empty;
+        if (type.IsEnum)
+        {
+            return Enum.GetNames(type).Any(name => Normalize(name) == Normalize(text))
+                ? null
+                : $"--{option.Name}={text}: allowed values are {string.Join(", ", Enum.GetNames(type).Select(n => MethodNaming.ToSnakeCase(n)))}.";
+        }
+
+        var fits = type == typeof(int) ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
+            : type == typeof(long) ? long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
+            : type == typeof(double) ? double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+            : type != typeof(bool) || bool.TryParse(text, out _);
+        var expected = type == typeof(bool) ? "true or false" : "a number";
+        return fits ? null : $"--{option.Name}={text}: expected {expected}.";
+    }
+
     private static string Normalize(string name) =>
         name.Replace("_", string.Empty, StringComparison.Ordinal)
             .Replace("-", string.Empty, StringComparison.Ordinal)
