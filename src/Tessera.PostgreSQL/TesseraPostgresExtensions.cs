@@ -8,6 +8,9 @@ namespace Tessera;
 /// <summary>Makes PostgreSQL available as Tessera's database.</summary>
 public static class TesseraPostgresExtensions
 {
+    /// <summary>The name that selects this backend in the configuration.</summary>
+    public const string BackendName = "postgres";
+
     /// <summary>
     /// Registers the PostgreSQL stores. They are used when the configuration says <c>database=postgres</c> (with
     /// <c>db_connection</c> an Npgsql connection string): accounts, sessions, nonces and the event log then live in
@@ -17,15 +20,16 @@ public static class TesseraPostgresExtensions
     public static ITesseraBuilder AddPostgreSql(this ITesseraBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddStoreBackend(new StoreBackend(BackendName, StoreRoles.Database | StoreRoles.Sessions, "PostgreSQL (Tessera.PostgreSQL)"));
         var services = builder.Services;
         services.TryAddSingleton<PostgresDatabase>();
-        services.TryAddKeyedSingleton<IAccountStore>(StoreKeys.Postgres, (provider, _) =>
+        services.TryAddKeyedSingleton<IAccountStore>(BackendName, (provider, _) =>
             new PostgresAccountStore(provider.GetRequiredService<PostgresDatabase>()));
-        services.TryAddKeyedSingleton<ISessionStore>(StoreKeys.Postgres, (provider, _) =>
+        services.TryAddKeyedSingleton<ISessionStore>(BackendName, (provider, _) =>
             new PostgresSessionStore(provider.GetRequiredService<PostgresDatabase>()));
-        services.TryAddKeyedSingleton<INonceStore>(StoreKeys.Postgres, (provider, _) =>
+        services.TryAddKeyedSingleton<INonceStore>(BackendName, (provider, _) =>
             new PostgresNonceStore(provider.GetRequiredService<PostgresDatabase>(), provider.GetRequiredService<TimeProvider>()));
-        services.TryAddKeyedSingleton<IEventLog>(StoreKeys.Postgres, (provider, _) =>
+        services.TryAddKeyedSingleton<IEventLog>(BackendName, (provider, _) =>
             ActivatorUtilities.CreateInstance<PostgresEventLog>(provider));
         return builder;
     }

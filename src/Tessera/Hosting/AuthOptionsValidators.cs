@@ -2,30 +2,28 @@ using Microsoft.Extensions.Options;
 
 namespace Tessera.Hosting;
 
-/// <summary>Refuses storage options that cannot work.</summary>
-internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+/// <summary>
+/// Refuses storage options that cannot work: a backend name no package registered (listing the registered ones), a
+/// backend that cannot keep what it is asked to, a server database without a connection string.
+/// </summary>
+internal sealed class StorageOptionsValidator(IEnumerable<StoreBackend> backends) : IValidateOptions<StorageOptions>
 {
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {
         var failures = new List<string>();
-        if (!Enum.IsDefined(options.Database))
+        var registered = backends.GroupBy(b => b.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var database = StoreSelection.Normalize(options.Database);
+        var sessions = StoreSelection.Normalize(options.SessionStore);
+        Check("database", database, StoreRoles.Database, registered, failures);
+        if (sessions is not (StoreSelection.SameAsDatabase or ""))
         {
-            failures.Add($"database must be Sqlite, Memory or Postgres (got {options.Database}).");
+            Check("session_store", sessions, StoreRoles.Sessions, registered, failures);
         }
 
-        if (!Enum.IsDefined(options.SessionStore))
+        if (registered.ContainsKey(database) && database is not (StoreSelection.Memory or StoreSelection.Sqlite)
+            && string.IsNullOrWhiteSpace(options.DbConnection))
         {
-            failures.Add($"session_store must be Database or Redis (got {options.SessionStore}).");
-        }
-
-        if (options.Database == DatabaseKind.Postgres && string.IsNullOrWhiteSpace(options.DbConnection))
-        {
-            failures.Add("database=postgres needs db_connection, e.g. \"Host=db;Database=app;Username=app;Password=...\".");
-        }
-
-        if (options.SessionStore == SessionStoreKind.Redis && string.IsNullOrWhiteSpace(options.Redis))
-        {
-            failures.Add("session_store=redis needs redis, e.g. 127.0.0.1:6379.");
+            failures.Add($"--database={database} needs --db_connection, the backend's connection string (e.g. \"Host=db;Database=app;Username=app;Password=...\" for postgres).");
         }
 
         if (options.StoreTimeout < 1)
@@ -34,6 +32,20 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Check(string option, string value, StoreRoles role, Dictionary<string, StoreBackend> registered, List<string> failures)
+    {
+        if (!registered.TryGetValue(value, out var backend))
+        {
+            var known = string.Join(", ", registered.Values.Where(b => b.Roles.HasFlag(role)).Select(b => $"{b.Name} ({b.Description})"));
+            failures.Add($"--{option}={value}: no store backend of that name is registered; registered: {known}. " +
+                "A backend comes with its package: reference it and call its Add method on the Tessera builder (AddPostgreSql(), AddRedis()).");
+        }
+        else if (!backend.Roles.HasFlag(role))
+        {
+            failures.Add($"--{option}={value}: {backend.Description} cannot keep {(role == StoreRoles.Database ? "accounts" : "sessions")}.");
+        }
     }
 }
 

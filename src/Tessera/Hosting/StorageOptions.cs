@@ -2,38 +2,18 @@ using System.ComponentModel;
 
 namespace Tessera;
 
-/// <summary>Which database keeps accounts, sessions and nonces.</summary>
-public enum DatabaseKind
-{
-    /// <summary>One SQLite file (the default): survives restarts, shared by processes on one machine.</summary>
-    Sqlite,
-
-    /// <summary>Process memory: for tests and throwaway services; everything is lost on exit.</summary>
-    Memory,
-
-    /// <summary>PostgreSQL, shared by any number of instances; needs the Tessera.PostgreSQL package.</summary>
-    Postgres,
-}
-
-/// <summary>Where sessions, nonces and the event log live.</summary>
-public enum SessionStoreKind
-{
-    /// <summary>In the database chosen by <see cref="StorageOptions.Database"/> (the default).</summary>
-    Database,
-
-    /// <summary>In Redis, with expiry; events over Redis pub/sub. Needs the Tessera.Redis package.</summary>
-    Redis,
-}
-
 /// <summary>Storage options, in the <c>Tessera:Storage</c> configuration section.</summary>
 public sealed class StorageOptions
 {
     /// <summary>The configuration section the options are read from.</summary>
     public const string SectionName = "Tessera:Storage";
 
-    /// <summary>Which database to use.</summary>
-    [Description("Database for accounts and sessions: Sqlite (a file, the default), Memory or Postgres.")]
-    public DatabaseKind Database { get; set; } = DatabaseKind.Sqlite;
+    /// <summary>
+    /// The store backend for accounts (and, unless <see cref="SessionStore"/> says otherwise, sessions, nonces and
+    /// events), by its registered name: <c>sqlite</c> (the default), <c>memory</c>, or a package's (<c>postgres</c>).
+    /// </summary>
+    [Description("Store backend for accounts and sessions, by name: sqlite (a file, the default), memory, or a package's (postgres).")]
+    public string Database { get; set; } = "sqlite";
 
     /// <summary>
     /// The connection string; for SQLite, empty means <c>Data Source=tessera.db</c> in the content root, and a
@@ -42,9 +22,12 @@ public sealed class StorageOptions
     [Description("Connection string; empty means tessera.db in the content root for SQLite.")]
     public string DbConnection { get; set; } = string.Empty;
 
-    /// <summary>Where sessions, nonces and events live: the database, or Redis (accounts stay in the database).</summary>
-    [Description("Where sessions, nonces and events live: Database (the default) or Redis.")]
-    public SessionStoreKind SessionStore { get; set; } = SessionStoreKind.Database;
+    /// <summary>
+    /// Where sessions, nonces and events live: <c>database</c> (wherever <see cref="Database"/> is, the default) or
+    /// another registered backend's name (<c>redis</c>); accounts stay in the database.
+    /// </summary>
+    [Description("Where sessions, nonces and events live: database (the default) or a registered backend's name (redis).")]
+    public string SessionStore { get; set; } = "database";
 
     /// <summary>The Redis server(s) for <c>session_store=redis</c>, in StackExchange.Redis form: <c>host:port[,host:port]</c>.</summary>
     [Description("Redis server for session_store=redis, as host:port (StackExchange.Redis configuration).")]

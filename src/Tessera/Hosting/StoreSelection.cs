@@ -7,56 +7,63 @@ using Tessera.Stores.Sqlite;
 namespace Tessera.Hosting;
 
 /// <summary>
-/// Picks each store from the configuration: memory and SQLite are built in; PostgreSQL and Redis come from their
-/// packages, registered under <see cref="StoreKeys"/>. Accounts always live in the database; sessions, nonces and the
-/// event log follow <c>session_store</c>.
+/// Picks each store by the backend name the configuration gives: <c>database</c> for accounts (and, by default,
+/// everything else), <c>session_store</c> for sessions, nonces and the event log when they live elsewhere. Memory and
+/// SQLite are built in; every other backend is a package that registered a <see cref="StoreBackend"/> by name.
 /// </summary>
 internal static class StoreSelection
 {
-    public static IAccountStore Accounts(IServiceProvider services) => Storage(services).Database switch
+    public const string Memory = "memory";
+    public const string Sqlite = "sqlite";
+
+    /// <summary>The <c>session_store</c> value that keeps sessions in the database (the default).</summary>
+    public const string SameAsDatabase = "database";
+
+    public static IAccountStore Accounts(IServiceProvider services) => DatabaseName(services) switch
     {
-        DatabaseKind.Memory => new MemoryAccountStore(),
-        DatabaseKind.Postgres => Keyed<IAccountStore>(services, StoreKeys.Postgres),
-        _ => new SqliteAccountStore(services.GetRequiredService<SqliteDatabase>()),
+        Memory => new MemoryAccountStore(),
+        Sqlite => new SqliteAccountStore(services.GetRequiredService<SqliteDatabase>()),
+        var name => Keyed<IAccountStore>(services, name),
     };
 
     public static ISessionStore Sessions(IServiceProvider services) => SessionBackend(services) switch
     {
-        DatabaseKind.Memory => new MemorySessionStore(),
-        DatabaseKind.Postgres => Keyed<ISessionStore>(services, StoreKeys.Postgres),
-        null => Keyed<ISessionStore>(services, StoreKeys.Redis),
-        _ => new SqliteSessionStore(services.GetRequiredService<SqliteDatabase>()),
+        Memory => new MemorySessionStore(),
+        Sqlite => new SqliteSessionStore(services.GetRequiredService<SqliteDatabase>()),
+        var name => Keyed<ISessionStore>(services, name),
     };
 
     public static INonceStore Nonces(IServiceProvider services) => SessionBackend(services) switch
     {
-        DatabaseKind.Memory => new MemoryNonceStore(services.GetRequiredService<TimeProvider>()),
-        DatabaseKind.Postgres => Keyed<INonceStore>(services, StoreKeys.Postgres),
-        null => Keyed<INonceStore>(services, StoreKeys.Redis),
-        _ => new SqliteNonceStore(services.GetRequiredService<SqliteDatabase>(), services.GetRequiredService<TimeProvider>()),
+        Memory => new MemoryNonceStore(services.GetRequiredService<TimeProvider>()),
+        Sqlite => new SqliteNonceStore(services.GetRequiredService<SqliteDatabase>(), services.GetRequiredService<TimeProvider>()),
+        var name => Keyed<INonceStore>(services, name),
     };
 
     public static IEventLog EventLog(IServiceProvider services) => SessionBackend(services) switch
     {
-        DatabaseKind.Memory => new MemoryEventLog(),
-        DatabaseKind.Postgres => Keyed<IEventLog>(services, StoreKeys.Postgres),
-        null => Keyed<IEventLog>(services, StoreKeys.Redis),
-        _ => new SqliteEventLog(services.GetRequiredService<SqliteDatabase>()),
+        Memory => new MemoryEventLog(),
+        Sqlite => new SqliteEventLog(services.GetRequiredService<SqliteDatabase>()),
+        var name => Keyed<IEventLog>(services, name),
     };
 
-    /// <summary>The database that keeps sessions, or null when Redis does.</summary>
-    private static DatabaseKind? SessionBackend(IServiceProvider services)
+    public static string DatabaseName(IServiceProvider services) => Normalize(Storage(services).Database);
+
+    /// <summary>The backend that keeps sessions, nonces and events.</summary>
+    public static string SessionBackend(IServiceProvider services)
     {
         var storage = Storage(services);
-        return storage.SessionStore == SessionStoreKind.Redis ? null : storage.Database;
+        var sessions = Normalize(storage.SessionStore);
+        return sessions is SameAsDatabase or "" ? Normalize(storage.Database) : sessions;
     }
+
+    public static string Normalize(string? name) => (name ?? string.Empty).Trim().ToLowerInvariant();
 
     private static StorageOptions Storage(IServiceProvider services) =>
         services.GetRequiredService<IOptions<StorageOptions>>().Value;
 
-    private static T Keyed<T>(IServiceProvider services, string key)
+    private static T Keyed<T>(IServiceProvider services, string name)
         where T : notnull =>
-        services.GetKeyedService<T>(key) ?? throw new InvalidOperationException(key == StoreKeys.Postgres
-            ? "database=postgres needs the Tessera.PostgreSQL package: reference it and call AddPostgreSql() on the Tessera builder."
-            : "session_store=redis needs the Tessera.Redis package: reference it and call AddRedis() on the Tessera builder.");
+        services.GetKeyedService<T>(name) ?? throw new InvalidOperationException(
+            $"The store backend '{name}' registered no {typeof(T).Name}; it cannot keep what the configuration asks of it.");
 }

@@ -66,6 +66,7 @@ public static class TesseraServiceCollectionExtensions
         services.TryAddSingleton<TesseraTelemetry>();
         services.TryAddSingleton<TesseraJson>();
         services.TryAddSingleton<SqliteDatabase>();
+        TesseraStoreExtensions.AddBuiltInBackends(services);
         services.AddHostedService<StoreStartupService>();
         services.TryAddSingleton(StoreSelection.EventLog);
         services.TryAddSingleton<EventBus>();

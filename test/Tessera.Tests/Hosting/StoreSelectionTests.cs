@@ -3,9 +3,10 @@ namespace Tessera.Tests.Hosting;
 public sealed class StoreSelectionTests
 {
     [Theory]
-    [InlineData("Postgres", "Database", "Tessera.PostgreSQL")]
-    [InlineData("Sqlite", "Redis", "Tessera.Redis")]
-    public async Task BackendWithoutItsPackage_StopsStartUpNamingThePackage(string database, string sessionStore, string package)
+    [InlineData("Postgres", "Database", "--database=postgres: no store backend of that name is registered; registered: memory (", "AddPostgreSql()")]
+    [InlineData("Sqlite", "Redis", "--session_store=redis: no store backend of that name is registered; registered: memory (", "AddRedis()")]
+    [InlineData("mysql", "Database", "--database=mysql: no store backend of that name is registered; registered: memory (", "sqlite (")]
+    public async Task UnknownBackend_StopsStartUpListingTheRegisteredOnes(string database, string sessionStore, string message, string hint)
     {
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => AuthHosts.StartAsync(
             o =>
@@ -15,7 +16,16 @@ public sealed class StoreSelectionTests
             },
             database: database));
 
-        Assert.Contains(package, failure.Message);
+        Assert.Contains(message, failure.Message);
+        Assert.Contains(hint, failure.Message);
+    }
+
+    [Fact]
+    public async Task RedisAsTheDatabase_IsRefused_BecauseItKeepsNoAccounts()
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => AuthHosts.StartAsync(configure: t => t.AddRedis(), database: "redis"));
+
+        Assert.Contains("--database=redis: Redis (Tessera.Redis) cannot keep accounts.", failure.Message);
     }
 
     [Fact]
@@ -25,7 +35,7 @@ public sealed class StoreSelectionTests
             configure: t => t.AddPostgreSql(),
             database: "Postgres"));
 
-        Assert.Contains("database=postgres needs db_connection", failure.Message);
+        Assert.Contains("--database=postgres needs --db_connection", failure.Message);
     }
 
     [Fact]

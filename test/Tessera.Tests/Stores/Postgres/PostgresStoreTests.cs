@@ -16,7 +16,7 @@ public sealed class PostgresStoreTests : StoreSpecification
         server ??= await PostgresServer.SharedAsync();
         return new PostgresDatabase(Options.Create(new StorageOptions
         {
-            Database = DatabaseKind.Postgres,
+            Database = "postgres",
             DbConnection = await server.CreateDatabaseAsync(),
             StoreTimeout = 3,
         }));

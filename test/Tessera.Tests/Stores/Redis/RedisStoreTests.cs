@@ -23,7 +23,7 @@ public sealed class RedisStoreTests : StoreSpecification
         server ??= await RedisServer.SharedAsync();
         return new RedisConnection(Options.Create(new StorageOptions
         {
-            SessionStore = SessionStoreKind.Redis,
+            SessionStore = "redis",
             Redis = server.Configuration,
             RedisPrefix = prefix ?? RedisServer.NewPrefix(),
             StoreTimeout = 3,
