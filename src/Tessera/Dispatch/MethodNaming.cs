@@ -8,7 +8,7 @@ internal static class MethodNaming
 {
     private static readonly string[] DroppedClassSuffixes = ["Methods", "Service"];
 
-    // First path segments that belong to other endpoints (PROTOCOL.md), plus the prefixes kept for the protocols.
+    // First path segments that belong to other endpoints (docs/protocol.md), plus the prefixes kept for the protocols.
     private static readonly string[] ReservedFirstSegments = ["api", "rpc2", "events", "ws", "_tessera", "rpc", "system"];
 
     public static string ToSnakeCase(string name) => JsonNamingPolicy.SnakeCaseLower.ConvertName(name);

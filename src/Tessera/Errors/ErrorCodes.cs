@@ -1,6 +1,6 @@
 namespace Tessera;
 
-/// <summary>The error codes of the Toto envelope (PROTOCOL.md section 1). Other wires map from these.</summary>
+/// <summary>The error codes of the Toto envelope (docs/protocol.md section 1). Other wires map from these.</summary>
 public static class ErrorCodes
 {
     /// <summary>An unexpected server error; details are logged, not sent.</summary>

@@ -2,7 +2,7 @@ using System.ComponentModel;
 
 namespace Tessera;
 
-/// <summary>How requests and responses are signed (PROTOCOL.md section 1, "Request signing modes").</summary>
+/// <summary>How requests and responses are signed (docs/protocol.md section 1, "Request signing modes").</summary>
 public enum HmacMode
 {
     /// <summary>No signatures.</summary>

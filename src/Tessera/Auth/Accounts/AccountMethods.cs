@@ -9,7 +9,7 @@ using Tessera.Observability;
 
 namespace Tessera.Auth.Accounts;
 
-/// <summary>The built-in <c>account.*</c> methods of PROTOCOL.md section 1, enabled by <c>AddAccounts()</c>.</summary>
+/// <summary>The built-in <c>account.*</c> methods of docs/protocol.md section 1, enabled by <c>AddAccounts()</c>.</summary>
 internal sealed class AccountMethods(AccountService accounts, SessionManager sessions, ILogger<AccountMethods> logger)
 {
     // Members of a create or update call that are not account fields.

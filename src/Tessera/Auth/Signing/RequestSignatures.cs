@@ -11,7 +11,7 @@ namespace Tessera.Auth.Signing;
 
 /// <summary>
 /// Checks request signatures when a request loads a session, and signs responses, in the mode the <c>hmac</c> option
-/// names (PROTOCOL.md section 1). Every comparison is constant-time; a signed-mode request is checked for its MAC
+/// names (docs/protocol.md section 1). Every comparison is constant-time; a signed-mode request is checked for its MAC
 /// before its nonce is spent, so forged requests cannot burn nonces.
 /// </summary>
 internal sealed class RequestSignatures(IOptions<SecurityOptions> options, INonceStore nonces, TimeProvider time)

@@ -6,7 +6,7 @@ namespace Tessera.Wires.Toto;
 /// <summary>One call read from a Toto envelope object (a whole body, or one batch entry).</summary>
 internal readonly record struct EnvelopeCall(string? MethodName, JsonElement Parameters, MethodError? Error);
 
-/// <summary>The Toto envelope's rules for naming a method and finding its parameters (PROTOCOL.md section 1).</summary>
+/// <summary>The Toto envelope's rules for naming a method and finding its parameters (docs/protocol.md section 1).</summary>
 internal static class TotoEnvelope
 {
     /// <summary>
