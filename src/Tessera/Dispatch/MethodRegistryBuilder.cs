@@ -186,7 +186,7 @@ internal sealed class MethodRegistryBuilder(
             ReturnsVoid = resultType is null,
             ResultTypeInfo = resultType is null ? null : ResultInfo(resultType),
             ActivityName = name,
-            Description = method.GetCustomAttribute<DescriptionAttribute>()?.Description ?? Discovery.XmlDocumentation.SummaryOf(method),
+            Description = method.GetCustomAttribute<DescriptionAttribute>()?.Description ?? XmlDocumentation.SummaryOf(method),
             IsProtocolMethod = builtIn,
             DeclaredErrors = [.. method.GetCustomAttributes<MethodErrorAttribute>()],
             Access = Auth.AccessRequirement.For(

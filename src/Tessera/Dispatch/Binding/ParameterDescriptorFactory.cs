@@ -60,7 +60,7 @@ internal sealed class ParameterDescriptorFactory(TesseraJson json, IServiceProvi
             IsCollection = typeInfo.Kind == JsonTypeInfoKind.Enumerable,
             Validators = [.. parameter.GetCustomAttributes<ValidationAttribute>(inherit: true)],
             Description = parameter.GetCustomAttribute<System.ComponentModel.DescriptionAttribute>()?.Description
-                ?? (parameter.Member is MethodInfo method ? Discovery.XmlDocumentation.ParameterOf(method, clrName) : null),
+                ?? (parameter.Member is MethodInfo method ? XmlDocumentation.ParameterOf(method, clrName) : null),
             ValidatesProperties = HasPropertyRules(type),
         };
     }

@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Xml;
 using System.Xml.Linq;
 
-namespace Tessera.Discovery;
+namespace Tessera.Dispatch;
 
 /// <summary>
 /// Reads the XML documentation file the compiler writes beside an assembly (GenerateDocumentationFile), so method and
