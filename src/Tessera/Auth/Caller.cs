@@ -78,18 +78,6 @@ internal sealed class Caller
         }
     }
 
-    /// <summary>Whether the session has been resolved (or replaced) for this caller.</summary>
-    public bool IsResolved
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _load is not null;
-            }
-        }
-    }
-
     /// <summary>A private copy of the current session for one call: its writes are versioned on their own.</summary>
     public Session? SessionForCall()
     {

@@ -39,16 +39,9 @@ public static class TesseraServer
     {
         ArgumentNullException.ThrowIfNull(args);
         var commandLine = TesseraCommandLine.Parse(args, OptionCatalog.Default);
-        if (commandLine.WantsHelp)
+        if (Preflight(commandLine) is { } exitCode)
         {
-            WriteHelp();
-            return;
-        }
-
-        if (commandLine.Problems.Count > 0)
-        {
-            WriteProblems(commandLine.Problems);
-            Environment.ExitCode = BadOptionsExitCode;
+            Environment.ExitCode = exitCode;
             return;
         }
 
@@ -81,16 +74,9 @@ public static class TesseraServer
     {
         ArgumentNullException.ThrowIfNull(args);
         var commandLine = TesseraCommandLine.Parse(args, OptionCatalog.Default);
-        if (commandLine.WantsHelp)
+        if (Preflight(commandLine) is { } exitCode)
         {
-            WriteHelp();
-            Environment.Exit(0);
-        }
-
-        if (commandLine.Problems.Count > 0)
-        {
-            WriteProblems(commandLine.Problems);
-            Environment.Exit(BadOptionsExitCode);
+            Environment.Exit(exitCode);
         }
 
         return CreateBuilder(commandLine);
@@ -112,6 +98,24 @@ public static class TesseraServer
         }
 
         return builder;
+    }
+
+    /// <summary>Prints <c>--help</c> or the command line's problems; the exit code then, or null when the service may start.</summary>
+    private static int? Preflight(ParsedCommandLine commandLine)
+    {
+        if (commandLine.WantsHelp)
+        {
+            WriteHelp();
+            return 0;
+        }
+
+        if (commandLine.Problems.Count > 0)
+        {
+            WriteProblems(commandLine.Problems);
+            return BadOptionsExitCode;
+        }
+
+        return null;
     }
 
     private static void WriteHelp()

@@ -34,11 +34,15 @@ internal sealed class SessionManager(
 
     public bool UsesCookies => _options.UseCookies;
 
-    /// <summary>The caller's session, looked up (and its signature checked) once per request or socket.</summary>
-    public Task<SessionLoad> LoadAsync(Caller caller, CancellationToken cancellationToken) =>
-        caller.IsResolved && caller.Session is { } current
-            ? Task.FromResult(new SessionLoad(current, null))
-            : caller.LoadOnceAsync(() => LoadOnceAsync(caller, cancellationToken));
+    /// <summary>
+    /// The caller's session, looked up (and its signature checked) once per request or socket, however many calls ask.
+    /// The answer names the caller's session as it stands now: a login or logout earlier in the request shows.
+    /// </summary>
+    public async Task<SessionLoad> LoadAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        var load = await caller.LoadOnceAsync(() => LoadOnceAsync(caller, cancellationToken));
+        return load.Error is null ? new SessionLoad(caller.Session, null) : load;
+    }
 
     /// <summary>The caller's session, or a new anonymous one, created at most once per request.</summary>
     public async Task<SessionLoad> LoadOrCreateAnonymousAsync(Caller caller, CancellationToken cancellationToken)

@@ -9,7 +9,8 @@ namespace Tessera.Wires.JsonRpc;
 /// <summary>
 /// Answers a parsed JSON-RPC 2.0 message, single or batch, the same way over HTTP and WebSocket: a batch is one array
 /// of answers in request order (notifications left out), <c>[]</c> and a batch over <c>max_batch_size</c> are one
-/// Invalid Request error, and null means nothing is to be sent.
+/// Invalid Request error, and null means nothing is to be sent. Pass the request's services for a single call over
+/// HTTP, or null where every call needs a scope of its own (a socket, whose upgrade scope lives as long as it does).
 /// </summary>
 internal static class JsonRpcBatch
 {
@@ -21,13 +22,13 @@ internal static class JsonRpcBatch
         CallRunner runner,
         JsonRpcWriter writer,
         Caller caller,
-        IServiceProvider requestServices,
+        IServiceProvider? requestServices,
         CancellationToken cancellationToken,
         SpecialCall? special = null)
     {
         if (root.ValueKind != JsonValueKind.Array)
         {
-            return await RunAsync(root, runner, writer, caller, requestServices, scoped: false, special, cancellationToken);
+            return await RunAsync(root, runner, writer, caller, requestServices, special, cancellationToken);
         }
 
         var count = root.GetArrayLength();
@@ -39,7 +40,7 @@ internal static class JsonRpcBatch
 
         var requests = root.EnumerateArray().ToArray();
         var answers = await runner.RunBatchAsync(requests, BatchOrder.Concurrent,
-            (request, token) => new ValueTask<byte[]?>(RunAsync(request, runner, writer, caller, requestServices, scoped: true, special, token)),
+            (request, token) => new ValueTask<byte[]?>(RunAsync(request, runner, writer, caller, requestServices: null, special, token)),
             cancellationToken);
         return JoinArray(answers);
     }
@@ -49,8 +50,7 @@ internal static class JsonRpcBatch
         CallRunner runner,
         JsonRpcWriter writer,
         Caller caller,
-        IServiceProvider requestServices,
-        bool scoped,
+        IServiceProvider? requestServices,
         SpecialCall? special,
         CancellationToken cancellationToken)
     {
@@ -66,7 +66,8 @@ internal static class JsonRpcBatch
         }
 
         var parameters = new CallParameters(request.Params);
-        var answer = scoped
+        // A single HTTP request's call uses the request's scope; batch entries and socket messages get their own.
+        var answer = requestServices is null
             ? await runner.RunScopedAsync(request.Method, parameters, caller, cancellationToken)
             : await runner.RunAsync(request.Method, parameters, caller, requestServices, cancellationToken);
         return request.IsNotification ? null : writer.Serialize(answer, request.Id);

@@ -73,7 +73,8 @@ internal sealed class TotoResponseWriter(TesseraJson json, ResponseSender sender
             writer.WriteStartObject("error"u8);
             writer.WriteNumber("code"u8, error.Code);
             writer.WritePropertyName("value"u8);
-            WriteErrorValue(writer, error.Value);
+            // Values arrive as strings or JSON elements: the call runner serialized methods' own values already.
+            JsonSerializer.Serialize(writer, error.Value, error.Value?.GetType() ?? typeof(object), json.Results);
             writer.WriteEndObject();
         }
         else if (!answer.IsEmpty || session is null)
@@ -91,29 +92,6 @@ internal sealed class TotoResponseWriter(TesseraJson json, ResponseSender sender
 
         WriteSession(writer, session);
         writer.WriteEndObject();
-    }
-
-    /// <summary>An error value is a message or a method's own value; one that cannot be written becomes its text.</summary>
-    private void WriteErrorValue(Utf8JsonWriter writer, object? value)
-    {
-        if (value is null or string)
-        {
-            writer.WriteStringValue(value as string);
-            return;
-        }
-
-        byte[] bytes;
-        try
-        {
-            bytes = JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), json.Results);
-        }
-        catch (Exception exception) when (exception is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
-        {
-            writer.WriteStringValue(value.ToString());
-            return;
-        }
-
-        writer.WriteRawValue(bytes, skipInputValidation: true);
     }
 
     /// <summary>The <c>session</c> block Toto clients read on every answer whose request loaded or created a session.</summary>

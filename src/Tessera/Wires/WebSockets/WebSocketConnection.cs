@@ -165,7 +165,7 @@ internal sealed class WebSocketConnection(
             using (document)
             {
                 var answer = await JsonRpcBatch.AnswerAsync(
-                    document.RootElement, runner, writer, caller, caller.Http.RequestServices, _closing.Token, EventsCallAsync);
+                    document.RootElement, runner, writer, caller, requestServices: null, _closing.Token, EventsCallAsync);
                 if (answer is not null)
                 {
                     await ReplyAsync(answer);

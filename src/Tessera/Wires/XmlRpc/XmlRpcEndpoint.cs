@@ -82,7 +82,7 @@ internal sealed class XmlRpcEndpoint(
 
         using (parameters)
         {
-            var answer = await CallAsync(caller, name, parameters.RootElement, http.RequestServices, topLevel: true, http.RequestAborted);
+            var answer = await CallAsync(caller, name, parameters.RootElement, http.RequestServices, http.RequestAborted);
             var document = answer.Fault is { } fault
                 ? XmlRpcResponseWriter.Fault(fault.Code, fault.Message)
                 : XmlRpcResponseWriter.Success(answer.Value, answer.TopLevel);
@@ -90,10 +90,14 @@ internal sealed class XmlRpcEndpoint(
         }
     }
 
-    /// <summary>One call; <paramref name="topLevel"/> calls run in the request's scope, multicall entries in their own.</summary>
+    /// <summary>
+    /// One call: the request's own call runs in the request's scope (<paramref name="requestServices"/>); a multicall
+    /// entry (null) runs in a scope of its own and cannot be a multicall itself.
+    /// </summary>
     private async Task<Answer> CallAsync(
-        Caller caller, string name, JsonElement parameters, IServiceProvider services, bool topLevel, CancellationToken cancellationToken)
+        Caller caller, string name, JsonElement parameters, IServiceProvider? requestServices, CancellationToken cancellationToken)
     {
+        var topLevel = requestServices is not null;
         switch (name)
         {
             case "system.listMethods":
@@ -109,8 +113,8 @@ internal sealed class XmlRpcEndpoint(
         }
 
         var call = new CallParameters(parameters);
-        var answer = topLevel
-            ? await runner.RunAsync(name, call, caller, services, cancellationToken)
+        var answer = requestServices is not null
+            ? await runner.RunAsync(name, call, caller, requestServices, cancellationToken)
             : await runner.RunScopedAsync(name, call, caller, cancellationToken);
         if (answer.Error is { } error)
         {
@@ -145,7 +149,7 @@ internal sealed class XmlRpcEndpoint(
             var arguments = call.TryGetProperty("params", out var given) && given.ValueKind == JsonValueKind.Array
                 ? given
                 : JsonSerializer.SerializeToElement(Array.Empty<object>());
-            return await CallAsync(caller, method.GetString()!, arguments, services: null!, topLevel: false, token);
+            return await CallAsync(caller, method.GetString()!, arguments, requestServices: null, token);
         }, cancellationToken);
 
         var results = new JsonArray();

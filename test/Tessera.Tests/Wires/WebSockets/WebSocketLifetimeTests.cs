@@ -14,6 +14,19 @@ public sealed class Waiter
     }
 }
 
+/// <summary>A scoped service: each DI scope has its own id.</summary>
+public sealed class ScopeProbe
+{
+    public Guid Id { get; } = Guid.NewGuid();
+}
+
+/// <summary>Answers the id of the scope the call ran in.</summary>
+public sealed class ScopeMethods
+{
+    [Method("scope.id")]
+    public Guid Id(ScopeProbe probe) => probe.Id;
+}
+
 /// <summary>
 /// A socket's calls live and die with it, and JSON-RPC batches over a socket follow the specification: one array
 /// answer, one Invalid Request for an empty or oversized batch.
@@ -22,7 +35,11 @@ public sealed class WebSocketLifetimeTests
 {
     private static Task<TesseraTestHost> Start(LogCapture? logs = null, Action<TesseraTestHostOptions>? options = null) =>
         TesseraTestHost.StartAsync(
-            t => t.AddAccounts().Methods.AddAssembly(typeof(HelloService.Greeting).Assembly).AddType<Waiter>(),
+            t =>
+            {
+                t.Services.AddScoped<ScopeProbe>();
+                t.AddAccounts().Methods.AddAssembly(typeof(HelloService.Greeting).Assembly).AddType<Waiter>().AddType<ScopeMethods>();
+            },
             o =>
             {
                 o.UseKestrel = true;
@@ -54,6 +71,22 @@ public sealed class WebSocketLifetimeTests
         Assert.Equal(
             """[{"jsonrpc":"2.0","result":3,"id":1},{"jsonrpc":"2.0","error":{"code":4000,"message":"division by zero"},"id":"b"},{"jsonrpc":"2.0","result":{"subscribed":["news"]},"id":3}]""",
             answer.GetRawText());
+    }
+
+    [Fact]
+    public async Task EveryCallOnTheSocket_RunsInADependencyInjectionScopeOfItsOwn()
+    {
+        await using var host = await Start();
+        await using var client = await WebSocketClient.ConnectAsync(host.Http.BaseAddress!, "/ws");
+
+        await client.SendAsync("""{"jsonrpc":"2.0","method":"scope.id","id":1}""");
+        var first = (await client.ReceiveAsync())!.Value.GetProperty("result").GetGuid();
+        await client.SendAsync("""{"jsonrpc":"2.0","method":"scope.id","id":2}""");
+        var second = (await client.ReceiveAsync())!.Value.GetProperty("result").GetGuid();
+        await client.SendAsync("""[{"jsonrpc":"2.0","method":"scope.id","id":3},{"jsonrpc":"2.0","method":"scope.id","id":4}]""");
+        var batch = (await client.ReceiveAsync())!.Value.EnumerateArray().Select(e => e.GetProperty("result").GetGuid()).ToList();
+
+        Assert.Equal(4, new HashSet<Guid>([first, second, .. batch]).Count);
     }
 
     [Theory]
