@@ -99,13 +99,8 @@ internal sealed class CallRunner(
 
         try
         {
-            using var buffer = new PooledBufferWriter();
-            using (var writer = new Utf8JsonWriter(buffer, json.WriterOptions))
-            {
-                JsonSerializer.Serialize(writer, outcome.Result, type);
-            }
-
-            return new CallAnswer(outcome.Method, buffer.WrittenMemory.ToArray(), null, outcome.TransactionId);
+            // The serializer's own cached writer and buffer: no writer or buffer is allocated per call.
+            return new CallAnswer(outcome.Method, JsonSerializer.SerializeToUtf8Bytes(outcome.Result, type), null, outcome.TransactionId);
         }
         catch (Exception exception)
         {
