@@ -12,12 +12,21 @@ public sealed class MethodCollection
     private readonly List<Type> _types = [];
     private readonly List<KeyValuePair<string, Delegate>> _delegates = [];
     private readonly List<Type> _builtIns = [];
+    private bool _sealed;
 
     /// <summary>
     /// Whether the entry assembly is scanned for <see cref="MethodAttribute"/> methods. Defaults to
     /// <see langword="true"/>, which is what lets <c>TesseraServer.Run(args)</c> find the service's methods.
     /// </summary>
-    public bool ScanEntryAssembly { get; set; } = true;
+    public bool ScanEntryAssembly
+    {
+        get;
+        set
+        {
+            ThrowIfSealed();
+            field = value;
+        }
+    } = true;
 
     internal IReadOnlyList<Assembly> Assemblies => _assemblies;
 
@@ -30,6 +39,7 @@ public sealed class MethodCollection
 
     internal void AddBuiltIn(Type type)
     {
+        ThrowIfSealed();
         if (!_builtIns.Contains(type))
         {
             _builtIns.Add(type);
@@ -41,6 +51,7 @@ public sealed class MethodCollection
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(handler);
+        ThrowIfSealed();
         _delegates.Add(new(name, handler));
         return this;
     }
@@ -52,6 +63,7 @@ public sealed class MethodCollection
     public MethodCollection AddType(Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
+        ThrowIfSealed();
         if (!_types.Contains(type))
         {
             _types.Add(type);
@@ -64,11 +76,25 @@ public sealed class MethodCollection
     public MethodCollection AddAssembly(Assembly assembly)
     {
         ArgumentNullException.ThrowIfNull(assembly);
+        ThrowIfSealed();
         if (!_assemblies.Contains(assembly))
         {
             _assemblies.Add(assembly);
         }
 
         return this;
+    }
+
+    /// <summary>The registry has been built from this collection: from now on it only reads.</summary>
+    internal void Seal() => _sealed = true;
+
+    private void ThrowIfSealed()
+    {
+        if (_sealed)
+        {
+            throw new InvalidOperationException(
+                "Methods cannot be added after the method registry is built (at MapTessera). Add them while configuring " +
+                "services: builder.Services.AddTessera().AddMethods(methods => ...), or tessera.Methods in TesseraServer.Run.");
+        }
     }
 }

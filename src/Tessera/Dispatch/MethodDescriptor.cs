@@ -37,7 +37,9 @@ internal sealed class MethodDescriptor
     public JsonTypeInfo? ResultTypeInfo { get; init; }
 
     /// <summary>The filter pipeline around <see cref="Invoker"/>, or null when no filter is registered.</summary>
-    public MethodFilterDelegate? Pipeline { get; set; }
+    public MethodFilterDelegate? Pipeline { get; private set; }
+
+    private bool _sealed;
 
     /// <summary>The activity (span) name, built once so tracing costs no string formatting per call.</summary>
     public required string ActivityName { get; init; }
@@ -52,6 +54,21 @@ internal sealed class MethodDescriptor
 
     /// <summary>What the caller must present: session, roles, policies, API token.</summary>
     public Auth.AccessRequirement Access { get; init; } = Auth.AccessRequirement.None;
+
+    /// <summary>
+    /// Attaches the filter pipeline, once, as the registry is built (the pipeline is built from the descriptor, so it
+    /// cannot be an init-only value); the descriptor never changes after.
+    /// </summary>
+    internal void Seal(MethodFilterDelegate? pipeline)
+    {
+        if (_sealed)
+        {
+            throw new InvalidOperationException($"The descriptor of '{Name}' is already built; it cannot change.");
+        }
+
+        Pipeline = pipeline;
+        _sealed = true;
+    }
 }
 
 /// <summary>A compiled call of one method: no reflection when it runs.</summary>

@@ -48,9 +48,10 @@ internal sealed class MethodRegistryBuilder(
 
         foreach (var method in _methods.Values)
         {
-            method.Pipeline = FilterPipeline.Build(method, filters);
+            method.Seal(FilterPipeline.Build(method, filters));
         }
 
+        collection.Seal();
         return new MethodRegistry(_methods.ToFrozenDictionary(StringComparer.Ordinal));
     }
 

@@ -1,4 +1,5 @@
 using System.IO;
+using Tessera.Dispatch;
 
 namespace Tessera.Tests.Dispatch;
 
@@ -91,6 +92,32 @@ public sealed class MethodRegistryTests
     {
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => TesseraTestHost.StartAsync(configure));
         return failure.Message;
+    }
+
+    [Fact]
+    public async Task AddingMethods_AfterTheRegistryIsBuilt_ThrowsAClearError()
+    {
+        ITesseraBuilder? tessera = null;
+        await using var host = await Hosts.StartAsync(t =>
+        {
+            tessera = t;
+            t.Methods.AddType<Greeting>();
+        });
+
+        var late = Assert.Throws<InvalidOperationException>(() => tessera!.Methods.Add("late.add", (int a, int b) => a + b));
+        Assert.Throws<InvalidOperationException>(() => tessera!.Methods.AddType<OtherGreeting>());
+
+        Assert.StartsWith("Methods cannot be added after the method registry is built (at MapTessera).", late.Message);
+        Assert.Equal(1001, (await host.Toto.CallAsync("late.add", new { a = 1, b = 2 })).ErrorCode);
+    }
+
+    [Fact]
+    public async Task Descriptors_AreSealedOnceBuilt()
+    {
+        await using var host = await Hosts.StartAsync<Greeting>();
+        Assert.True(host.Services.GetRequiredService<MethodRegistry>().TryGet("greeting.hello", out var method));
+
+        Assert.Throws<InvalidOperationException>(() => method.Seal(pipeline: null));
     }
 
     [Fact]
