@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Tessera.PostgreSQL;
 using Tessera.Stores;
 
-namespace Tessera.Tests.Stores.Postgres;
+namespace Tessera.PostgreSQL.Tests;
 
 /// <summary>The store specification against a real PostgreSQL server, one fresh database per test.</summary>
 [NeedsServer("postgres")]

@@ -1,21 +1,17 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Tessera.Redis;
 using Tessera.Stores;
-using Tessera.Stores.Sqlite;
-using Tessera.Tests.Stores.Sqlite;
+using Tessera.Stores.Memory;
 
-namespace Tessera.Tests.Stores.Redis;
+namespace Tessera.Redis.Tests;
 
 /// <summary>
 /// The store specification against a real redis-server: sessions, nonces and events in Redis under a key prefix of
-/// their own, accounts in SQLite (Redis never keeps accounts).
+/// their own, accounts in memory (Redis never keeps accounts; the database backends' suites cover those).
 /// </summary>
 [NeedsServer("redis")]
 public sealed class RedisStoreTests : StoreSpecification
 {
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("tessera-sqlite-");
     private RedisConnection? _redis;
 
     internal static async Task<RedisConnection> NewConnectionAsync(RedisServer? server = null, string? prefix = null)
@@ -33,10 +29,8 @@ public sealed class RedisStoreTests : StoreSpecification
     protected override async Task<(IAccountStore, ISessionStore, INonceStore, IEventLog)> CreateStoresAsync()
     {
         _redis = await NewConnectionAsync();
-        var accounts = SqliteStoreTests.Database(_directory.FullName);
-        await accounts.MigrateAsync(default);
         return (
-            new SqliteAccountStore(accounts),
+            new MemoryAccountStore(),
             new RedisSessionStore(_redis, Time),
             new RedisNonceStore(_redis, Time),
             new RedisEventLog(_redis, Options.Create(new EventOptions()), NullLogger<RedisEventLog>.Instance));
@@ -45,8 +39,6 @@ public sealed class RedisStoreTests : StoreSpecification
     public override Task DisposeAsync()
     {
         _redis?.Dispose();
-        SqliteConnection.ClearAllPools();
-        _directory.Delete(recursive: true);
         return Task.CompletedTask;
     }
 }

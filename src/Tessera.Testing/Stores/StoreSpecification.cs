@@ -1,30 +1,48 @@
 using Tessera.Stores;
-using Tessera.Tests.Support;
+using Xunit;
 
-namespace Tessera.Tests.Stores;
+namespace Tessera.Testing;
 
 /// <summary>
-/// The contract every store implements, run against each backend (memory and SQLite here; PostgreSQL and Redis
-/// subclass it in their own packages' tests).
+/// The contract every store backend keeps, as xunit tests: accounts, sessions (versioned writes, concurrent updates,
+/// expiry), nonces and the event log. Tessera runs it against memory, SQLite, PostgreSQL and Redis; a backend written
+/// elsewhere derives from it, creates its stores in <see cref="CreateStoresAsync"/>, and runs the same suite. Mark the
+/// derived class with a <see cref="StoreServerAttribute"/> to skip, with a reason, where its server is missing.
 /// </summary>
+/// <example>
+/// <code>
+/// public sealed class MyStoreTests : StoreSpecification
+/// {
+///     protected override Task&lt;(IAccountStore, ISessionStore, INonceStore, IEventLog)&gt; CreateStoresAsync() =&gt; ...;
+/// }
+/// </code>
+/// </example>
 public abstract class StoreSpecification : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The account store under test.</summary>
     protected IAccountStore Accounts { get; private set; } = null!;
 
+    /// <summary>The session store under test.</summary>
     protected ISessionStore Sessions { get; private set; } = null!;
 
+    /// <summary>The nonce store under test.</summary>
     protected INonceStore Nonces { get; private set; } = null!;
 
+    /// <summary>The event log under test.</summary>
     protected IEventLog Events { get; private set; } = null!;
 
-    protected ManualTime Time { get; } = new(Now);
+    /// <summary>The clock to give stores that take a <see cref="TimeProvider"/>; tests move it by hand.</summary>
+    protected ManualTimeProvider Time { get; } = new(Now);
 
+    /// <summary>Creates fresh, empty stores for one test (each test gets its own).</summary>
     protected abstract Task<(IAccountStore, ISessionStore, INonceStore, IEventLog)> CreateStoresAsync();
 
+    /// <inheritdoc />
     public async Task InitializeAsync() => (Accounts, Sessions, Nonces, Events) = await CreateStoresAsync();
 
+    /// <summary>Releases what <see cref="CreateStoresAsync"/> made (connections, files).</summary>
     public virtual Task DisposeAsync() => Task.CompletedTask;
 
     private static AccountRecord Account(string userId) => new()
@@ -47,7 +65,8 @@ public abstract class StoreSpecification : IAsyncLifetime
         State = """{"count":1}""",
     };
 
-    [BackendFact]
+    /// <summary>Accounts: create then find round trips every field.</summary>
+    [StoreFact]
     public async Task Accounts_CreateThenFind_RoundTripsEveryField()
     {
         Assert.True(await Accounts.TryCreateAsync(Account("ada"), default));
@@ -62,7 +81,8 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Null(found.SessionsValidAfter);
     }
 
-    [BackendFact]
+    /// <summary>Accounts: create taken id returns false and keeps the first.</summary>
+    [StoreFact]
     public async Task Accounts_CreateTakenId_ReturnsFalseAndKeepsTheFirst()
     {
         await Accounts.TryCreateAsync(Account("ada"), default);
@@ -71,7 +91,8 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Equal(Account("ada").PasswordHash, (await Accounts.FindAsync("ada", default))!.PasswordHash);
     }
 
-    [BackendFact]
+    /// <summary>Accounts: update replaces hash fields and roles.</summary>
+    [StoreFact]
     public async Task Accounts_Update_ReplacesHashFieldsAndRoles()
     {
         await Accounts.TryCreateAsync(Account("ada"), default);
@@ -83,10 +104,12 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Equal(["a", "b"], found.Roles);
     }
 
-    [BackendFact]
+    /// <summary>Accounts: find unknown returns null.</summary>
+    [StoreFact]
     public async Task Accounts_FindUnknown_ReturnsNull() => Assert.Null(await Accounts.FindAsync("nobody", default));
 
-    [BackendFact]
+    /// <summary>Sessions: create then find round trips every field.</summary>
+    [StoreFact]
     public async Task Sessions_CreateThenFind_RoundTripsEveryField()
     {
         await Sessions.CreateAsync(Session(1), default);
@@ -99,7 +122,8 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Equal(("key", """{"count":1}""", 0L), (found.SigningKey, found.State, found.Version));
     }
 
-    [BackendFact]
+    /// <summary>Sessions: anonymous has no user or key.</summary>
+    [StoreFact]
     public async Task Sessions_Anonymous_HasNoUserOrKey()
     {
         await Sessions.CreateAsync(Session(2, userId: null) with { SigningKey = null }, default);
@@ -110,7 +134,8 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Null(found.SigningKey);
     }
 
-    [BackendFact]
+    /// <summary>Sessions: update with current version writes and increments.</summary>
+    [StoreFact]
     public async Task Sessions_UpdateWithCurrentVersion_WritesAndIncrements()
     {
         await Sessions.CreateAsync(Session(1), default);
@@ -121,7 +146,8 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Equal(("""{"count":2}""", 1L), (found!.State, found.Version));
     }
 
-    [BackendFact]
+    /// <summary>Sessions: update with stale version writes nothing.</summary>
+    [StoreFact]
     public async Task Sessions_UpdateWithStaleVersion_WritesNothing()
     {
         await Sessions.CreateAsync(Session(1), default);
@@ -131,7 +157,8 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Equal("""{"count":2}""", (await Sessions.FindAsync(Session(1).IdHash, default))!.State);
     }
 
-    [BackendFact]
+    /// <summary>Sessions: concurrent updates with one version only one wins.</summary>
+    [StoreFact]
     public async Task Sessions_ConcurrentUpdatesWithOneVersion_OnlyOneWins()
     {
         await Sessions.CreateAsync(Session(1), default);
@@ -143,7 +170,8 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Equal(1L, (await Sessions.FindAsync(Session(1).IdHash, default))!.Version);
     }
 
-    [BackendFact]
+    /// <summary>Sessions: renew moves the expiry.</summary>
+    [StoreFact]
     public async Task Sessions_Renew_MovesTheExpiry()
     {
         await Sessions.CreateAsync(Session(1), default);
@@ -153,7 +181,8 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Equal(Now.AddHours(5), (await Sessions.FindAsync(Session(1).IdHash, default))!.ExpiresAt);
     }
 
-    [BackendFact]
+    /// <summary>Sessions: delete ends only that session.</summary>
+    [StoreFact]
     public async Task Sessions_Delete_EndsOnlyThatSession()
     {
         await Sessions.CreateAsync(Session(1), default);
@@ -165,7 +194,8 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.NotNull(await Sessions.FindAsync(Session(2).IdHash, default));
     }
 
-    [BackendFact]
+    /// <summary>Sessions: delete by user ends every one of that user.</summary>
+    [StoreFact]
     public async Task Sessions_DeleteByUser_EndsEveryOneOfThatUser()
     {
         await Sessions.CreateAsync(Session(1, "ada"), default);
@@ -176,7 +206,8 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.NotNull(await Sessions.FindAsync(Session(3).IdHash, default));
     }
 
-    [BackendFact]
+    /// <summary>Sessions: delete expired removes only expired.</summary>
+    [StoreFact]
     public async Task Sessions_DeleteExpired_RemovesOnlyExpired()
     {
         await Sessions.CreateAsync(Session(1, ttl: TimeSpan.FromMinutes(1)), default);
@@ -188,7 +219,8 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Equal(1, await Sessions.DeleteExpiredAsync(Now.AddDays(2), default));
     }
 
-    [BackendFact]
+    /// <summary>Nonces: are accepted once until they expire.</summary>
+    [StoreFact]
     public async Task Nonces_AreAcceptedOnceUntilTheyExpire()
     {
         Assert.True(await Nonces.TryAddAsync("n1", Now.AddMinutes(10), default));
@@ -201,7 +233,8 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.True(await Nonces.TryAddAsync("n1", Time.GetUtcNow().AddMinutes(10), default));
     }
 
-    [BackendFact]
+    /// <summary>Nonces: concurrent adds only one wins.</summary>
+    [StoreFact]
     public async Task Nonces_ConcurrentAdds_OnlyOneWins()
     {
         var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ =>
@@ -210,7 +243,8 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Single(results, won => won);
     }
 
-    [BackendFact]
+    /// <summary>Nonces: delete expired forgets only expired.</summary>
+    [StoreFact]
     public async Task Nonces_DeleteExpired_ForgetsOnlyExpired()
     {
         await Nonces.TryAddAsync("old", Now.AddMinutes(1), default);
@@ -220,7 +254,8 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.True(await Nonces.ContainsAsync("new", Now, default));
     }
 
-    [BackendFact]
+    /// <summary>Events: get increasing ids and read back in order.</summary>
+    [StoreFact]
     public async Task Events_GetIncreasingIdsAndReadBackInOrder()
     {
         Assert.Equal(0, await Events.LastIdAsync(default));
@@ -237,7 +272,8 @@ public abstract class StoreSpecification : IAsyncLifetime
         Assert.Single(await Events.ReadAfterAsync(0, 1, default));
     }
 
-    [BackendFact]
+    /// <summary>Events: trim keeps the newest and drops the old.</summary>
+    [StoreFact]
     public async Task Events_TrimKeepsTheNewestAndDropsTheOld()
     {
         for (var i = 0; i < 10; i++)

@@ -46,16 +46,6 @@ public sealed class Secure
     }
 }
 
-/// <summary>A clock the test moves by hand.</summary>
-public sealed class ManualTime(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset _now = start;
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
-}
-
 public static class AuthHosts
 {
     public const string Password = "CorrectHorse!Battery7";

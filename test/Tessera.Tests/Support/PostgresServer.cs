@@ -24,7 +24,7 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     /// <summary>The folder of initdb and pg_ctl, or null on a machine without PostgreSQL.</summary>
-    public static string? BinDirectory { get; } = FindBinDirectory();
+    public static string? BinDirectory => ServerAvailability.PostgresBinDirectory;
 
     public int Port { get; }
 
@@ -105,13 +105,4 @@ public sealed class PostgresServer : IAsyncDisposable
             throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({exitCode}):\n{output}\n{errors}");
         }
     }
-
-    private static string? FindBinDirectory() =>
-        Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql")
-                .Select(version => Path.Combine(version, "bin"))
-                .Where(bin => File.Exists(Path.Combine(bin, "initdb")) && File.Exists(Path.Combine(bin, "pg_ctl")))
-                .OrderByDescending(bin => bin, StringComparer.Ordinal)
-                .FirstOrDefault()
-            : null;
 }

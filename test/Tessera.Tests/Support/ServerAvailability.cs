@@ -1,6 +1,3 @@
-using Xunit.Abstractions;
-using Xunit.Sdk;
-
 namespace Tessera.Tests.Support;
 
 /// <summary>
@@ -18,7 +15,7 @@ public static class ServerAvailability
 
         var installed = server switch
         {
-            "postgres" => PostgresServer.BinDirectory is not null,
+            "postgres" => PostgresBinDirectory is not null,
             "redis" => ExternalTool.IsOnPath("redis-server"),
             "nginx" => File.Exists(NginxProgram),
             _ => throw new ArgumentOutOfRangeException(nameof(server), server, "Unknown server."),
@@ -33,7 +30,7 @@ public static class ServerAvailability
     {
         var installed = server switch
         {
-            "postgres" => PostgresServer.BinDirectory is not null,
+            "postgres" => PostgresBinDirectory is not null,
             "nginx" => File.Exists(NginxProgram),
             _ => ExternalTool.IsOnPath("redis-server"),
         };
@@ -45,6 +42,16 @@ public static class ServerAvailability
 
     public const string NginxProgram = "/usr/sbin/nginx";
 
+    /// <summary>The newest installed PostgreSQL's bin folder (initdb, pg_ctl), or null when none is installed.</summary>
+    public static string? PostgresBinDirectory { get; } =
+        Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql")
+                .Select(version => Path.Combine(version, "bin"))
+                .Where(bin => File.Exists(Path.Combine(bin, "initdb")) && File.Exists(Path.Combine(bin, "pg_ctl")))
+                .OrderByDescending(bin => bin, StringComparer.Ordinal)
+                .FirstOrDefault()
+            : null;
+
     private static string Package(string server) => server switch
     {
         "postgres" => "postgresql",
@@ -53,11 +60,16 @@ public static class ServerAvailability
     };
 }
 
-/// <summary>Marks a test class whose tests need a database server (postgres or redis).</summary>
+/// <summary>
+/// Marks a store specification class whose backend needs a server (postgres or redis): skipped loudly without it,
+/// never under CI=true.
+/// </summary>
 [AttributeUsage(AttributeTargets.Class)]
-public sealed class NeedsServerAttribute(string server) : Attribute
+public sealed class NeedsServerAttribute(string server) : StoreServerAttribute
 {
     public string Server { get; } = server;
+
+    public override string? SkipReason => ServerAvailability.SkipReason(Server);
 }
 
 /// <summary>A fact that needs a database server: skipped loudly without it, unless CI=true.</summary>
@@ -75,40 +87,5 @@ public sealed class NeedsServerTheoryAttribute : TheoryAttribute
     public NeedsServerTheoryAttribute(params string[] servers)
     {
         Skip = servers.Select(ServerAvailability.SkipReason).FirstOrDefault(reason => reason is not null);
-    }
-}
-
-/// <summary>
-/// A fact of a specification shared by several backends: skipped when the test class is marked
-/// <see cref="NeedsServerAttribute"/> and that server is missing (never under CI=true).
-/// </summary>
-[XunitTestCaseDiscoverer("Tessera.Tests.Support.BackendFactDiscoverer", "Tessera.Tests")]
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class BackendFactAttribute : FactAttribute;
-
-public sealed class BackendFactDiscoverer(IMessageSink diagnostics) : IXunitTestCaseDiscoverer
-{
-    public IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute)
-    {
-        yield return new BackendTestCase(diagnostics, discoveryOptions.MethodDisplayOrDefault(), discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod);
-    }
-}
-
-public sealed class BackendTestCase : XunitTestCase
-{
-    [Obsolete("For deserialization only.")]
-    public BackendTestCase()
-    {
-    }
-
-    public BackendTestCase(IMessageSink diagnostics, TestMethodDisplay display, TestMethodDisplayOptions displayOptions, ITestMethod testMethod)
-        : base(diagnostics, display, displayOptions, testMethod)
-    {
-    }
-
-    protected override string? GetSkipReason(IAttributeInfo factAttribute)
-    {
-        var needs = TestMethod.TestClass.Class.GetCustomAttributes(typeof(NeedsServerAttribute)).FirstOrDefault();
-        return needs is null ? base.GetSkipReason(factAttribute) : ServerAvailability.SkipReason(needs.GetConstructorArguments().Cast<string>().First());
     }
 }

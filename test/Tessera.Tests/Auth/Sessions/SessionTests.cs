@@ -86,7 +86,7 @@ public sealed class SessionTests
     [Fact]
     public async Task ExpiredSession_Answers1004()
     {
-        var time = new ManualTime(DateTimeOffset.UtcNow);
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await AuthHosts.StartAsync(
             o => o.Configuration["Tessera:Sessions:SessionTtl"] = "3600",
             configure: t => t.Services.AddSingleton<TimeProvider>(time));
@@ -104,7 +104,7 @@ public sealed class SessionTests
     [Fact]
     public async Task Renewal_SlidesExpiryForward_ButNeverPastTheAbsoluteLimit()
     {
-        var time = new ManualTime(DateTimeOffset.UtcNow);
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await AuthHosts.StartAsync(
             o =>
             {
@@ -129,7 +129,7 @@ public sealed class SessionTests
     [Fact]
     public async Task Renewal_Off_KeepsTheOriginalExpiry()
     {
-        var time = new ManualTime(DateTimeOffset.UtcNow);
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await AuthHosts.StartAsync(
             o =>
             {
@@ -229,7 +229,7 @@ public sealed class SessionTests
     [Fact]
     public async Task Cleanup_RemovesExpiredSessionsFromTheStore()
     {
-        var time = new ManualTime(DateTimeOffset.UtcNow);
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await AuthHosts.StartAsync(
             o => o.Configuration["Tessera:Sessions:AnonSessionTtl"] = "60",
             configure: t => t.Services.AddSingleton<TimeProvider>(time));

@@ -6,7 +6,7 @@ public sealed class StatelessSessionTests
 {
     private const string Password = AuthHosts.Password;
 
-    private static Task<TesseraTestHost> Start(ManualTime? time = null) => AuthHosts.StartAsync(
+    private static Task<TesseraTestHost> Start(ManualTimeProvider? time = null) => AuthHosts.StartAsync(
         o =>
         {
             o.Configuration["Tessera:Sessions:StatelessSessions"] = "true";
@@ -73,7 +73,7 @@ public sealed class StatelessSessionTests
     [Fact]
     public async Task EndAllSessions_ReachesStatelessSessions()
     {
-        var time = new ManualTime(DateTimeOffset.UtcNow);
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await Start(time);
         await host.Toto.CreateAccountAsync("ada", Password);
         time.Advance(TimeSpan.FromSeconds(1));
@@ -87,7 +87,7 @@ public sealed class StatelessSessionTests
     [Fact]
     public async Task ExpiredId_IsNoSession()
     {
-        var time = new ManualTime(DateTimeOffset.UtcNow);
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await Start(time);
         await host.Toto.CreateAccountAsync("ada", Password);
 

@@ -7,7 +7,7 @@ public sealed class SigningTests
 {
     private const string Password = AuthHosts.Password;
 
-    private static Task<TesseraTestHost> Start(string mode, ManualTime? time = null) => AuthHosts.StartAsync(
+    private static Task<TesseraTestHost> Start(string mode, ManualTimeProvider? time = null) => AuthHosts.StartAsync(
         o => o.Configuration["Tessera:Security:Hmac"] = mode,
         configure: t =>
         {
