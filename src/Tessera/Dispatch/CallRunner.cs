@@ -47,7 +47,8 @@ internal sealed class CallRunner(
         string? name, CallParameters parameters, Caller caller, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        return await RunAsync(name, parameters, caller, scope.ServiceProvider, cancellationToken);
+        var outcome = await dispatcher.DispatchAsync(name, parameters, caller, scope.ServiceProvider, cancellationToken);
+        return Serialize(outcome);
     }
 
     /// <summary>The refusal of a batch over <c>max_batch_size</c> entries, or null when it may run.</summary>

@@ -210,28 +210,27 @@ internal sealed class TotoEndpoint(
         }
 
         calls.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        var answers = await runner.RunBatchAsync(calls, BatchOrder.Sequential,
-            async (entry, token) => new KeyValuePair<string, byte[]>(entry.Name, await RunEntryAsync(caller, entry, token)),
-            http.RequestAborted);
+        var answers = await runner.RunBatchAsync(calls, BatchOrder.Sequential, (entry, token) => RunEntryAsync(caller, entry, token), http.RequestAborted);
         await writer.WriteBatchAsync(http, caller, answers);
     }
 
-    private async ValueTask<byte[]> RunEntryAsync(Caller caller, JsonProperty entry, CancellationToken cancellationToken)
+    /// <summary>One keyed entry and its serialized answer.</summary>
+    private async ValueTask<KeyValuePair<string, byte[]>> RunEntryAsync(Caller caller, JsonProperty entry, CancellationToken cancellationToken)
     {
         if (entry.Value.ValueKind != JsonValueKind.Object)
         {
-            return writer.SerializeEntry(CallAnswer.Failed(ErrorTable.Malformed(
-                $"Batch entry '{entry.Name}' must be an object with 'method' and 'parameters'.")));
+            return new(entry.Name, writer.SerializeEntry(CallAnswer.Failed(ErrorTable.Malformed(
+                $"Batch entry '{entry.Name}' must be an object with 'method' and 'parameters'."))));
         }
 
         var call = TotoEnvelope.Read(entry.Value, pathMethod: null);
         if (call.Error is { } error)
         {
-            return writer.SerializeEntry(CallAnswer.Failed(error));
+            return new(entry.Name, writer.SerializeEntry(CallAnswer.Failed(error)));
         }
 
         var answer = await runner.RunScopedAsync(call.MethodName, new CallParameters(call.Parameters), caller, cancellationToken);
-        return writer.SerializeEntry(answer);
+        return new(entry.Name, writer.SerializeEntry(answer));
     }
 
     private static string Describe(JsonValueKind kind) => kind switch
