@@ -26,6 +26,44 @@ public sealed class RedisServer : IAsyncDisposable
         _persistent = persistent;
     }
 
+    private const string FolderPrefix = "tessera-redis-";
+    private const string OwnerFile = "owner.pid";
+
+    /// <summary>
+    /// Stops servers left by test processes that died without disposing them (the test host is killed, not exited,
+    /// so an exit hook alone is not enough): each folder names its owner and its server; a dead owner's server goes.
+    /// </summary>
+    private static readonly Lazy<bool> SweptLeftovers = new(() =>
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        {
+            var owner = Path.Combine(folder, OwnerFile);
+            if (!File.Exists(owner) || File.ReadAllText(owner).Split(' ') is not [var ownerText, var serverText]
+                || !int.TryParse(ownerText, out var ownerId) || !int.TryParse(serverText, out var serverId) || IsAlive(ownerId))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var server = Process.GetProcessById(serverId);
+                if (server.ProcessName.StartsWith("redis-server", StringComparison.Ordinal))
+                {
+                    server.Kill();
+                    server.WaitForExit(5000);
+                }
+            }
+            catch (ArgumentException)
+            {
+                // Already gone.
+            }
+
+            Directory.Delete(folder, recursive: true);
+        }
+
+        return true;
+    });
+
     public int Port { get; }
 
     public string Configuration => $"127.0.0.1:{Port}";
@@ -43,7 +81,8 @@ public sealed class RedisServer : IAsyncDisposable
     public static async Task<RedisServer> StartAsync(bool persistent = false)
     {
         ServerAvailability.Require("redis");
-        var server = new RedisServer(Directory.CreateTempSubdirectory("tessera-redis-").FullName, ServiceProcess.FreePort(), persistent);
+        _ = SweptLeftovers.Value;
+        var server = new RedisServer(Directory.CreateTempSubdirectory(FolderPrefix).FullName, ServiceProcess.FreePort(), persistent);
         await server.StartAgainAsync();
         return server;
     }
@@ -65,6 +104,8 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         _process = Process.Start(start)!;
+        // Who started it, so a later run can stop it if this test process dies without disposing it.
+        await File.WriteAllTextAsync(Path.Combine(_directory, OwnerFile), $"{Environment.ProcessId} {_process.Id}");
         for (var attempt = 0; attempt < 100; attempt++)
         {
             try
@@ -97,5 +138,18 @@ public sealed class RedisServer : IAsyncDisposable
         await StopAsync();
         _process?.Dispose();
         Directory.Delete(_directory, recursive: true);
+    }
+
+    private static bool IsAlive(int processId)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }
