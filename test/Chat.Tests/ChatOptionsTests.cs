@@ -13,13 +13,15 @@ public sealed class ChatOptionsTests
         Assert.DoesNotContain("Now listening", output);
     }
 
-    [Fact]
-    public async Task MisspelledOption_StopsStartUpWithOneLine()
+    [Theory]
+    [InlineData("--session_tll=60", "unknown option --session_tll; did you mean --session_ttl?")]
+    [InlineData("--database=mysql", "--database=mysql: no store backend of that name is registered; registered: memory (")]
+    public async Task BadOption_StopsStartUpWithOneLine(string argument, string expected)
     {
-        var (exitCode, output) = await ServiceProcess.RunToExitAsync("Chat", "--session_tll=60");
+        var (exitCode, output) = await ServiceProcess.RunToExitAsync("Chat", argument);
 
         Assert.Equal(2, exitCode);
-        Assert.Contains("unknown option --session_tll; did you mean --session_ttl?", output);
+        Assert.Contains(expected, output);
         Assert.DoesNotContain("   at ", output);
     }
 }

@@ -50,10 +50,10 @@ public static class TesseraServer
         configure?.Invoke(tessera);
 
         await using var app = builder.Build();
-        configureApp?.Invoke(app);
-        app.MapTessera();
         try
         {
+            configureApp?.Invoke(app);
+            app.MapTessera();
             await app.RunAsync();
         }
         catch (OptionsValidationException exception)
@@ -79,6 +79,16 @@ public static class TesseraServer
             Environment.Exit(exitCode);
         }
 
+        // Options only start-up can check (a store backend no package registered) fail in MapTessera or Run, in the
+        // application's own code: a service built here reports them as one line each, not a stack trace.
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+        {
+            if (e.ExceptionObject is OptionsValidationException invalid)
+            {
+                WriteProblems(invalid.Failures);
+                Environment.Exit(BadOptionsExitCode);
+            }
+        };
         return CreateBuilder(commandLine);
     }
 
