@@ -54,6 +54,9 @@ internal sealed class EventBus(
         return message;
     }
 
+    public ValueTask<EventMessage> PublishToUserAsync(string userId, string name, object? payload, CancellationToken cancellationToken = default) =>
+        PublishAsync(PrivateTopics.For(userId, name), payload, cancellationToken);
+
     public IDisposable Subscribe(string pattern, Func<EventMessage, ValueTask> handler, bool once = false)
     {
         ArgumentNullException.ThrowIfNull(handler);

@@ -17,6 +17,9 @@ internal abstract class EventSubscription(TopicPattern pattern, string? userId, 
     /// <summary>The user a connection's subscription serves; guards per-user topics.</summary>
     public string? UserId { get; } = userId;
 
+    /// <summary>The user's private-topic segment, computed once rather than per event.</summary>
+    private readonly string? _ownSegment = PrivateTopics.SegmentOrNull(userId);
+
     /// <summary>Server-side code subscribing in C# may read any topic.</summary>
     public bool Trusted { get; } = trusted;
 
@@ -27,7 +30,7 @@ internal abstract class EventSubscription(TopicPattern pattern, string? userId, 
     /// <summary>Whether this subscriber may see the event: its pattern matches, and a per-user topic is its own.</summary>
     public bool Wants(EventMessage message) =>
         Pattern.Matches(message.Topic)
-        && (Trusted || TopicPattern.OwnerOf(message.Topic) is not { } owner || owner == UserId);
+        && (Trusted || PrivateTopics.OwnerOf(message.Topic) is not { } owner || owner == _ownSegment);
 
     public void Offer(EventMessage message)
     {

@@ -3,12 +3,19 @@ namespace Tessera;
 /// <summary>
 /// Publishes events and delivers them to subscribers in this process and, through the shared event log, in every
 /// process using the same store. Topics are dot-separated (<c>chat.message</c>); a pattern ending in <c>.*</c> matches
-/// every topic below it, and <c>*</c> matches all. Events are JSON; nothing else crosses processes.
+/// every topic below it, and <c>*</c> matches all. Events are JSON; nothing else crosses processes. Topics under
+/// <c>user.</c> are private to one user: publish them with <see cref="PublishToUserAsync"/>.
 /// </summary>
 public interface IEventBus
 {
     /// <summary>Appends an event to the log and delivers it; answers it with its id.</summary>
     ValueTask<EventMessage> PublishAsync(string topic, object? payload, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Publishes <paramref name="name"/> (a topic such as <c>inbox</c>) privately to one user: only that signed-in user
+    /// receives it, as <c>user.me.{name}</c>. Any user id works, whatever characters it holds; no id can read another's.
+    /// </summary>
+    ValueTask<EventMessage> PublishToUserAsync(string userId, string name, object? payload, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Calls <paramref name="handler"/> for each matching event, in order, off the publisher's path (each subscription

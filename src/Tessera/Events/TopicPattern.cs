@@ -6,6 +6,9 @@ namespace Tessera.Events;
 /// </summary>
 internal readonly struct TopicPattern
 {
+    /// <summary>Long enough for a private topic of a user id of any allowed length.</summary>
+    public const int MaxLength = 2000;
+
     private readonly string _prefix;
     private readonly bool _all;
     private readonly bool _wildcard;
@@ -32,7 +35,7 @@ internal readonly struct TopicPattern
 
     public static bool IsTopic(string topic)
     {
-        if (topic.Length is 0 or > 200 || topic[0] == '.' || topic[^1] == '.' || topic.Contains("..", StringComparison.Ordinal))
+        if (topic.Length is 0 or > MaxLength || topic[0] == '.' || topic[^1] == '.' || topic.Contains("..", StringComparison.Ordinal))
         {
             return false;
         }
@@ -46,18 +49,5 @@ internal readonly struct TopicPattern
         }
 
         return true;
-    }
-
-    /// <summary>The user a <c>user.{id}</c> or <c>user.{id}.*</c> topic belongs to, or null.</summary>
-    public static string? OwnerOf(string topic)
-    {
-        if (!topic.StartsWith("user.", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var end = topic.IndexOf('.', 5);
-        var owner = end < 0 ? topic[5..] : topic[5..end];
-        return owner is "" or "*" ? null : owner;
     }
 }

@@ -17,11 +17,15 @@ internal sealed class EventSubscriber
     private EventSubscriber(string? userId, IReadOnlyList<TopicPattern> patterns, (int StatusCode, string Message)? refusal)
     {
         UserId = userId;
+        OwnSegment = PrivateTopics.SegmentOrNull(userId);
         Patterns = patterns;
         Refusal = refusal;
     }
 
     public string? UserId { get; }
+
+    /// <summary>The signed-in user's private-topic segment, or null.</summary>
+    public string? OwnSegment { get; }
 
     public IReadOnlyList<TopicPattern> Patterns { get; }
 
@@ -29,7 +33,37 @@ internal sealed class EventSubscriber
 
     /// <summary>Whether an event from the log is one this subscriber asked for and may see (for resuming).</summary>
     public bool Sees(EventMessage message) =>
-        Patterns.Any(p => p.Matches(message.Topic)) && (TopicPattern.OwnerOf(message.Topic) is not { } owner || owner == UserId);
+        Patterns.Any(p => p.Matches(message.Topic)) && (PrivateTopics.OwnerOf(message.Topic) is not { } owner || owner == OwnSegment);
+
+    /// <summary>The name this subscriber sees a topic under (its own private topics as <c>user.me…</c>).</summary>
+    public string Present(string topic) => PrivateTopics.Present(topic, OwnSegment);
+
+    /// <summary>
+    /// Parses a requested pattern, resolving <c>user.me…</c> for the signed-in user, and asks the policy. Answers the
+    /// pattern or why it was refused: 400 for a malformed pattern, 403 for one the caller may not follow.
+    /// </summary>
+    public static async ValueTask<(TopicPattern Pattern, (int StatusCode, string Message)? Refusal)> CheckAsync(
+        string requested, string? userId, ITopicPolicy policy, HttpContext http)
+    {
+        if (PrivateTopics.Resolve(requested, PrivateTopics.SegmentOrNull(userId)) is not { } resolved)
+        {
+            return (default, (StatusCodes.Status403Forbidden, $"Sign in to follow '{requested}': user.me names the signed-in user's private topics."));
+        }
+
+        TopicPattern pattern;
+        try
+        {
+            pattern = TopicPattern.Parse(resolved);
+        }
+        catch (ArgumentException exception)
+        {
+            return (default, (StatusCodes.Status400BadRequest, exception.Message.Split(" (Parameter")[0]));
+        }
+
+        return await policy.CanSubscribeAsync(resolved, userId, http)
+            ? (pattern, null)
+            : (default, (StatusCodes.Status403Forbidden, $"Not authorized to follow '{requested}'."));
+    }
 
     /// <summary>The signed-in user of a stream's caller (resolved once for the whole stream or socket), or null.</summary>
     public static async Task<string?> UserOfAsync(Caller caller, SessionManager? sessions)
@@ -61,19 +95,10 @@ internal sealed class EventSubscriber
         var patterns = new List<TopicPattern>();
         foreach (var text in texts)
         {
-            TopicPattern pattern;
-            try
+            var (pattern, refusal) = await CheckAsync(text, userId, policy, http);
+            if (refusal is { } refused)
             {
-                pattern = TopicPattern.Parse(text);
-            }
-            catch (ArgumentException exception)
-            {
-                return Refuse(StatusCodes.Status400BadRequest, exception.Message.Split(" (Parameter")[0]);
-            }
-
-            if (!await policy.CanSubscribeAsync(text, userId, http))
-            {
-                return Refuse(StatusCodes.Status403Forbidden, $"Not authorized to follow '{text}'.");
+                return Refuse(refused.StatusCode, refused.Message);
             }
 
             patterns.Add(pattern);

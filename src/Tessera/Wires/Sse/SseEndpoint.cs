@@ -88,11 +88,11 @@ internal sealed class SseEndpoint(
                 // Subscribed first, then the backlog: nothing published in between is lost; duplicates are skipped by id.
                 foreach (var missed in await bus.BacklogAsync(resumeAfter, subscriber.Sees, stop.Token))
                 {
-                    lastSent = await SendAsync(response, missed, stop.Token);
+                    lastSent = await SendAsync(response, subscriber, missed, stop.Token);
                 }
             }
 
-            await RelayAsync(response, queue, lastSent, stop.Token, tooSlow);
+            await RelayAsync(response, subscriber, queue, lastSent, stop.Token, tooSlow);
             if (tooSlow.IsCancellationRequested && !stop.IsCancellationRequested)
             {
                 Log.SlowConsumer(logger, "Server-Sent Events", _options.EventQueueCapacity);
@@ -110,7 +110,7 @@ internal sealed class SseEndpoint(
     }
 
     /// <summary>Sends queued events until the stream ends or the client is cut off, with keep-alives when idle.</summary>
-    private async Task RelayAsync(HttpResponse response, ChannelReader<EventMessage> queue, long lastSent, CancellationToken stop, CancellationToken tooSlow)
+    private async Task RelayAsync(HttpResponse response, EventSubscriber subscriber, ChannelReader<EventMessage> queue, long lastSent, CancellationToken stop, CancellationToken tooSlow)
     {
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stop, tooSlow);
         var heartbeat = TimeSpan.FromSeconds(_options.EventHeartbeat);
@@ -141,7 +141,7 @@ internal sealed class SseEndpoint(
             {
                 if (message.Id > lastSent)
                 {
-                    lastSent = await SendAsync(response, message, stop);
+                    lastSent = await SendAsync(response, subscriber, message, stop);
                 }
             }
         }
@@ -160,9 +160,9 @@ internal sealed class SseEndpoint(
         }
     }
 
-    private static async Task<long> SendAsync(HttpResponse response, EventMessage message, CancellationToken cancellationToken)
+    private static async Task<long> SendAsync(HttpResponse response, EventSubscriber subscriber, EventMessage message, CancellationToken cancellationToken)
     {
-        await WriteAsync(response, $"id: {message.Id}\nevent: {message.Topic}\ndata: {message.Data.GetRawText()}\n\n", cancellationToken);
+        await WriteAsync(response, $"id: {message.Id}\nevent: {subscriber.Present(message.Topic)}\ndata: {message.Data.GetRawText()}\n\n", cancellationToken);
         return message.Id;
     }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading.Channels;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -54,6 +55,8 @@ internal sealed class WebSocketConnection(
     private readonly CancellationTokenSource _closing = CancellationTokenSource.CreateLinkedTokenSource(caller.Http.RequestAborted, lifetime.ApplicationStopping);
     private long _lastEventId;
     private bool _tooSlow;
+
+    private readonly string? _ownSegment = PrivateTopics.SegmentOrNull(userId);
 
     private string? UserId => userId.Length == 0 ? null : userId;
 
@@ -208,19 +211,12 @@ internal sealed class WebSocketConnection(
 
         foreach (var topic in topics)
         {
-            TopicPattern pattern;
-            try
+            var (pattern, refusal) = await EventSubscriber.CheckAsync(topic, UserId, policy, caller.Http);
+            if (refusal is { } refused)
             {
-                pattern = TopicPattern.Parse(topic);
-            }
-            catch (ArgumentException exception)
-            {
-                return (null, ErrorTable.InvalidParameters([exception.Message.Split(" (Parameter")[0]]));
-            }
-
-            if (!await policy.CanSubscribeAsync(topic, UserId, caller.Http))
-            {
-                return (null, ErrorTable.NotAuthorized());
+                return (null, refused.StatusCode == StatusCodes.Status400BadRequest
+                    ? ErrorTable.InvalidParameters([refused.Message])
+                    : ErrorTable.NotAuthorized());
             }
 
             lock (_lock)
@@ -279,7 +275,7 @@ internal sealed class WebSocketConnection(
             notification.WriteString("jsonrpc"u8, "2.0");
             notification.WriteString("method"u8, "event");
             notification.WriteStartObject("params"u8);
-            notification.WriteString("topic"u8, message.Topic);
+            notification.WriteString("topic"u8, PrivateTopics.Present(message.Topic, _ownSegment));
             notification.WriteNumber("id"u8, message.Id);
             notification.WritePropertyName("data"u8);
             message.Data.WriteTo(notification);
