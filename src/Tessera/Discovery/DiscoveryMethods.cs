@@ -7,10 +7,10 @@ namespace Tessera.Discovery;
 /// </summary>
 internal sealed class DiscoveryMethods(OpenRpcDocument document)
 {
-    [Method("rpc.discover")]
+    [Method("rpc.discover", AllowGet = true)]
     public JsonElement Discover() => document.Document;
 
-    [Method("get_service_specs")]
+    [Method("get_service_specs", AllowGet = true)]
     public ServiceSpecs GetServiceSpecs() =>
         new(document.Name, document.Methods.ToDictionary(m => m.Name, m => m.Description ?? string.Empty, StringComparer.Ordinal));
 }

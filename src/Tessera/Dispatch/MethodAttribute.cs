@@ -21,4 +21,11 @@ public sealed class MethodAttribute : Attribute
 
     /// <summary>The explicit wire name, or <see langword="null"/> for the conventional one.</summary>
     public string? Name { get; }
+
+    /// <summary>
+    /// True when the method only reads, so it may also be called with <c>GET</c> and <c>HEAD</c>
+    /// (<c>GET /math/add?a=1&amp;b=2</c>). Methods are POST-only by default: a link, an image tag or a prefetch can send
+    /// a GET with the user's cookie, so a GET must never change anything. <c>account.*</c> methods never allow GET.
+    /// </summary>
+    public bool AllowGet { get; set; }
 }

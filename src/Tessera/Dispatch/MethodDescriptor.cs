@@ -49,6 +49,9 @@ internal sealed class MethodDescriptor
     /// <summary>Tessera's own protocol methods (discovery, compatibility), left out of discovery documents.</summary>
     public bool IsProtocolMethod { get; init; }
 
+    /// <summary>Marked safe with <c>[Method(AllowGet = true)]</c>: GET and HEAD may call it.</summary>
+    public bool AllowsGet { get; init; }
+
     /// <summary>Errors the method declares with <see cref="MethodErrorAttribute"/>.</summary>
     public IReadOnlyList<MethodErrorAttribute> DeclaredErrors { get; init; } = [];
 

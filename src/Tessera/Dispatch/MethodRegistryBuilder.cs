@@ -189,6 +189,7 @@ internal sealed class MethodRegistryBuilder(
             ActivityName = name,
             Description = method.GetCustomAttribute<DescriptionAttribute>()?.Description ?? XmlDocumentation.SummaryOf(method),
             IsProtocolMethod = builtIn,
+            AllowsGet = method.GetCustomAttribute<MethodAttribute>()?.AllowGet == true && !SafeVerbs.NeverByGet(name),
             DeclaredErrors = [.. method.GetCustomAttributes<MethodErrorAttribute>()],
             Access = Auth.AccessRequirement.For(
                 method,

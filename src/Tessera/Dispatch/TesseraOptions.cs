@@ -59,6 +59,15 @@ public sealed class TesseraOptions
     [Description("Access-Control-Allow-Origin of the Toto endpoint; empty turns CORS headers off.")]
     public string CorsOrigin { get; set; } = "*";
 
+    /// <summary>
+    /// Lets <c>GET</c> and <c>HEAD</c> call every method, as Toto did, instead of only those marked
+    /// <c>[Method(AllowGet = true)]</c>. Off by default, and risky: with cookie sessions a link on another site can then
+    /// change the signed-in user's data, and parameters (secrets included) land in proxies' access logs.
+    /// <c>account.*</c> stays POST-only either way.
+    /// </summary>
+    [Description("Let GET/HEAD call every method as Toto did (risky: links can change data); account.* stays POST-only.")]
+    public bool AllowGetForAllMethods { get; set; }
+
     /// <summary>How result properties are named on the wire.</summary>
     [Description("Naming of result properties: SnakeCase, CamelCase or AsDeclared.")]
     public ResultNaming ResultNaming { get; set; } = ResultNaming.SnakeCase;

@@ -84,6 +84,7 @@ public static class TesseraServiceCollectionExtensions
             sessionsEnabled: provider.GetService<SessionManager>() is not null).Build());
         services.TryAddSingleton<MethodDispatcher>();
         services.TryAddSingleton<CallRunner>();
+        services.TryAddSingleton<SafeVerbs>();
         services.TryAddSingleton<ResponseSender>();
         services.TryAddSingleton<HttpWire>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IBodyFormat, MessagePackBodyFormat>());

@@ -32,7 +32,7 @@ public sealed class Secure
         return value;
     }
 
-    [Method, Authenticated] public int Read(Session session, string key) => session.Get<int>(key);
+    [Method(AllowGet = true), Authenticated] public int Read(Session session, string key) => session.Get<int>(key);
 
     /// <summary>Both callers read the session, wait for each other, then save: one of them must lose.</summary>
     public static readonly Barrier BothHaveRead = new(2);

@@ -24,60 +24,60 @@ public sealed class SignUp
     public int Age { get; set; }
 }
 
-/// <summary>One method per binding rule, each echoing what it received.</summary>
+/// <summary>One method per binding rule, each echoing what it received (so each is safe for GET).</summary>
 public sealed class Probe
 {
-    [Method] public int Int(int value) => value;
+    [Method(AllowGet = true)] public int Int(int value) => value;
 
-    [Method] public long Long(long value) => value;
+    [Method(AllowGet = true)] public long Long(long value) => value;
 
-    [Method] public double Double(double value) => value;
+    [Method(AllowGet = true)] public double Double(double value) => value;
 
-    [Method] public decimal Decimal(decimal value) => value;
+    [Method(AllowGet = true)] public decimal Decimal(decimal value) => value;
 
-    [Method] public bool Bool(bool value) => value;
+    [Method(AllowGet = true)] public bool Bool(bool value) => value;
 
-    [Method] public string Text(string value) => value;
+    [Method(AllowGet = true)] public string Text(string value) => value;
 
-    [Method] public Colour Colour(Colour value) => value;
+    [Method(AllowGet = true)] public Colour Colour(Colour value) => value;
 
-    [Method] public Guid Id(Guid value) => value;
+    [Method(AllowGet = true)] public Guid Id(Guid value) => value;
 
-    [Method] public DateTime When(DateTime value) => value;
+    [Method(AllowGet = true)] public DateTime When(DateTime value) => value;
 
-    [Method] public DateTimeOffset WhenOffset(DateTimeOffset value) => value;
+    [Method(AllowGet = true)] public DateTimeOffset WhenOffset(DateTimeOffset value) => value;
 
-    [Method] public int[] Ints(int[] values) => values;
+    [Method(AllowGet = true)] public int[] Ints(int[] values) => values;
 
-    [Method] public List<string> Words(List<string> values) => values;
+    [Method(AllowGet = true)] public List<string> Words(List<string> values) => values;
 
-    [Method] public Dictionary<string, int> Map(Dictionary<string, int> values) => values;
+    [Method(AllowGet = true)] public Dictionary<string, int> Map(Dictionary<string, int> values) => values;
 
-    [Method] public Person Echo(Person person) => person;
+    [Method(AllowGet = true)] public Person Echo(Person person) => person;
 
-    [Method] public string Raw(JsonElement value) => value.GetRawText();
+    [Method(AllowGet = true)] public string Raw(JsonElement value) => value.GetRawText();
 
-    [Method] public string Optional(string name, string greeting = "hi", int times = 2) => $"{greeting} {name} x{times}";
+    [Method(AllowGet = true)] public string Optional(string name, string greeting = "hi", int times = 2) => $"{greeting} {name} x{times}";
 
-    [Method] public string Maybe(int? count, string? label) => $"{count?.ToString() ?? "none"}/{label ?? "none"}";
+    [Method(AllowGet = true)] public string Maybe(int? count, string? label) => $"{count?.ToString() ?? "none"}/{label ?? "none"}";
 
-    [Method] public string TwoWords(string firstName, int userAge) => $"{firstName}:{userAge}";
+    [Method(AllowGet = true)] public string TwoWords(string firstName, int userAge) => $"{firstName}:{userAge}";
 
-    [Method] public string Rules([Range(0, 150)] int age, [StringLength(5)] string code, [RegularExpression("^[a-z]+$")] string slug) =>
+    [Method(AllowGet = true)] public string Rules([Range(0, 150)] int age, [StringLength(5)] string code, [RegularExpression("^[a-z]+$")] string slug) =>
         $"{age}{code}{slug}";
 
-    [Method] public string Mail([EmailAddress] string address) => address;
+    [Method(AllowGet = true)] public string Mail([EmailAddress] string address) => address;
 
-    [Method] public string SignUp(SignUp form) => form.Email!;
+    [Method(AllowGet = true)] public string SignUp(SignUp form) => form.Email!;
 
-    [Method] public string Context(MethodContext context, CancellationToken cancellationToken) =>
+    [Method(AllowGet = true)] public string Context(MethodContext context, CancellationToken cancellationToken) =>
         $"{context.MethodName}|{context.Transport}|{context.TransactionId != Guid.Empty}|{cancellationToken.CanBeCanceled}";
 
-    [Method] public string Injected(Clock clock, string name) => $"{name}@{clock.Now}";
+    [Method(AllowGet = true)] public string Injected(Clock clock, string name) => $"{name}@{clock.Now}";
 
-    [Method] public string Http(HttpContext http) => http.Request.Path;
+    [Method(AllowGet = true)] public string Http(HttpContext http) => http.Request.Path;
 
-    [Method] public async Task<string> UploadAsync(IFormFile file, string label)
+    [Method(AllowGet = true)] public async Task<string> UploadAsync(IFormFile file, string label)
     {
         using var reader = new StreamReader(file.OpenReadStream());
         return $"{label}:{file.FileName}:{await reader.ReadToEndAsync()}";

@@ -11,7 +11,7 @@ using Tessera.Wires.Http;
 namespace Tessera.Wires.Toto;
 
 /// <summary>
-/// The Toto wire: <c>POST /</c> envelopes and keyed batches, URL-style <c>POST/GET/HEAD /a/b/c</c>, form bodies and
+/// The Toto wire: <c>POST /</c> envelopes and keyed batches, URL-style <c>POST /a/b/c</c> (and <c>GET/HEAD</c> for methods marked safe), form bodies and
 /// CORS. It only translates: request bytes to calls for the call runner, answers back to bytes.
 /// </summary>
 internal sealed class TotoEndpoint(
@@ -19,6 +19,7 @@ internal sealed class TotoEndpoint(
     CallRunner runner,
     TotoResponseWriter writer,
     TotoCors cors,
+    SafeVerbs safeVerbs,
     BodyFormats formats) : IHttpErrorShape
 {
     public Task HandleAsync(HttpContext http)
@@ -64,6 +65,14 @@ internal sealed class TotoEndpoint(
     private async Task GetAsync(HttpContext http, Caller caller, bool headOnly)
     {
         var name = TotoEnvelope.MethodFromPath(http.GetRouteValue("path") as string);
+        if (safeVerbs.RefuseGet(name) is { } refusal)
+        {
+            // Checked before the query is read: parameters of a refused call are never bound, let alone run.
+            http.Response.Headers.Allow = HttpMethods.Post;
+            await writer.WriteErrorAsync(http, caller, StatusCodes.Status405MethodNotAllowed, refusal);
+            return;
+        }
+
         using var buffer = new PooledBufferWriter();
         using var query = StringValuesJson.ToDocument(http.Request.Query, buffer);
         var parameters = new CallParameters(query?.RootElement ?? default, fromStrings: true);
