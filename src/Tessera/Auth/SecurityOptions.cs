@@ -40,6 +40,32 @@ public sealed class SecurityOptions
     [Description("Password hashes computed at once; further logins wait their turn.")]
     public int MaxConcurrentHashes { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
+    /// <summary>The shortest password accepted when an account is created or a password changed.</summary>
+    [Description("Shortest password accepted for new and changed passwords (ASVS asks for at least 8).")]
+    public int PasswordMinLength { get; set; } = 8;
+
+    /// <summary>The longest password accepted; long enough for passphrases and password managers.</summary>
+    [Description("Longest password accepted (at least 64, so passphrases fit).")]
+    public int PasswordMaxLength { get; set; } = 128;
+
+    /// <summary>The longest user id accepted for new accounts, after trimming.</summary>
+    [Description("Longest user id accepted for new accounts.")]
+    public int UserIdMaxLength { get; set; } = 100;
+
+    /// <summary>
+    /// The regular expression new user ids must match (after trimming and lower-casing). The default allows letters,
+    /// digits and <c>. _ @ + -</c>, starting with a letter or digit: no spaces, markup or invisible characters.
+    /// </summary>
+    [Description("Regular expression new user ids must match (default: letters, digits and . _ @ + -).")]
+    public string UserIdPattern { get; set; } = DefaultUserIdPattern;
+
+    /// <summary>When true, new user ids must be e-mail addresses.</summary>
+    [Description("Require new user ids to be e-mail addresses.")]
+    public bool UserIdIsEmail { get; set; }
+
+    /// <summary>The default <see cref="UserIdPattern"/>.</summary>
+    public const string DefaultUserIdPattern = @"^[\p{L}\p{N}][\p{L}\p{N}._@+\-]*$";
+
     /// <summary>
     /// Comma-separated SHA-256 hashes (hex) of the API tokens <c>[ApiToken]</c> methods accept. Store hashes, not
     /// tokens: <c>printf %s "$TOKEN" | sha256sum</c>.

@@ -102,6 +102,25 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOption
             failures.Add($"signature_window must be at least 1 second (got {options.SignatureWindow}).");
         }
 
+        if (options.PasswordMinLength < 1 || options.PasswordMaxLength < 64 || options.PasswordMaxLength < options.PasswordMinLength)
+        {
+            failures.Add($"password_min_length must be at least 1 and password_max_length at least 64 and not below it (got {options.PasswordMinLength} and {options.PasswordMaxLength}).");
+        }
+
+        if (options.UserIdMaxLength is < 1 or > Auth.Accounts.AccountPolicy.MaxStoredUserIdLength)
+        {
+            failures.Add($"user_id_max_length must be between 1 and {Auth.Accounts.AccountPolicy.MaxStoredUserIdLength} (got {options.UserIdMaxLength}).");
+        }
+
+        try
+        {
+            _ = new System.Text.RegularExpressions.Regex(options.UserIdPattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException exception)
+        {
+            failures.Add($"user_id_pattern is not a valid regular expression: {exception.Message}");
+        }
+
         var malformed = options.ApiTokenHashes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(hash => hash.Length != 64 || !hash.All(Uri.IsHexDigit))
             .ToList();

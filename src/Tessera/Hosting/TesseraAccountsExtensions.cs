@@ -32,13 +32,15 @@ public static class TesseraAccountsExtensions
         services.AddDataProtection();
         services.TryAddSingleton<StatelessSessionCodec>();
         services.TryAddSingleton<PasswordHasher>();
+        services.TryAddSingleton<AccountPolicy>();
         services.TryAddSingleton<RequestSignatures>();
         services.TryAddSingleton<SessionManager>();
         services.TryAddSingleton(provider => new AccountService(
             provider.GetRequiredService<IAccountStore>(),
             provider.GetRequiredService<PasswordHasher>(),
             provider.GetRequiredService<SessionManager>(),
-            provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<AccountPolicy>()));
         services.AddHostedService<SessionCleanupService>();
         services.AddAuthorization();
 

@@ -12,15 +12,15 @@ namespace Tessera;
 /// </summary>
 public sealed class AccountService
 {
-    private const int MaxUserIdLength = 254;
-
     private readonly IAccountStore _store;
     private readonly PasswordHasher _hasher;
     private readonly SessionManager _sessions;
     private readonly TimeProvider _time;
+    private readonly AccountPolicy _policy;
 
-    internal AccountService(IAccountStore store, PasswordHasher hasher, SessionManager sessions, TimeProvider time)
+    internal AccountService(IAccountStore store, PasswordHasher hasher, SessionManager sessions, TimeProvider time, AccountPolicy policy)
     {
+        _policy = policy;
         _store = store;
         _hasher = hasher;
         _sessions = sessions;
@@ -34,8 +34,8 @@ public sealed class AccountService
             : null;
 
     /// <summary>
-    /// Creates an account. Fails with 1010 for an empty or invalid user id, 1006 when it is taken, and 1003 for an
-    /// empty password.
+    /// Creates an account. Fails with 1010 for a user id the policy refuses (<see cref="SecurityOptions"/>), 1006 when
+    /// it is taken, and 1003 for a password the policy refuses (too short, too long, or an <see cref="IPasswordRule"/>).
     /// </summary>
     public async Task<Account> CreateAsync(
         string userId,
@@ -43,8 +43,8 @@ public sealed class AccountService
         JsonObject? fields = null,
         CancellationToken cancellationToken = default)
     {
-        var id = Normalize(userId);
-        RequirePassword(password, "password");
+        var id = _policy.RequireNewUserId(userId);
+        _policy.RequireNewPassword(password, id, "password");
         var record = new AccountRecord
         {
             UserId = id,
@@ -127,7 +127,7 @@ public sealed class AccountService
         var record = account.Record with { Fields = fields.ToJsonString() };
         if (newPassword is not null)
         {
-            RequirePassword(newPassword, "new_password");
+            _policy.RequireNewPassword(newPassword, account.UserId, "new_password");
             record = record with { PasswordHash = await _hasher.HashAsync(newPassword, cancellationToken) };
         }
 
@@ -137,19 +137,7 @@ public sealed class AccountService
 
     internal static string Normalize(string userId) => NormalizeOrNull(userId) ?? throw ToException(ErrorTable.InvalidUserId());
 
-    private static string? NormalizeOrNull(string? userId)
-    {
-        var id = userId?.Trim().ToLowerInvariant();
-        return string.IsNullOrEmpty(id) || id.Length > MaxUserIdLength || id.Any(char.IsControl) ? null : id;
-    }
-
-    private static void RequirePassword(string password, string name)
-    {
-        if (string.IsNullOrEmpty(password))
-        {
-            throw ToException(ErrorTable.InvalidParameters([$"'{name}' must not be empty"]));
-        }
-    }
+    private static string? NormalizeOrNull(string? userId) => AccountPolicy.Normalize(userId);
 
     private async Task<AccountRecord> RequireAsync(string userId, CancellationToken cancellationToken) =>
         await _store.FindAsync(Normalize(userId), cancellationToken)

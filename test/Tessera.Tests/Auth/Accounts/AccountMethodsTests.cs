@@ -34,17 +34,24 @@ public sealed class AccountMethodsTests
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData("   ")]
-    [InlineData("bad\u0001id")]
-    public async Task Create_EmptyOrInvalidUserId_Answers1010(string userId)
+    [InlineData("", "must not be empty")]
+    [InlineData("   ", "must not be empty")]
+    [InlineData("bad\u0001id", "control or invisible characters")]
+    [InlineData("zero\u200bwidth", "control or invisible characters")]
+    [InlineData("<script>alert(1)</script> x", "may only contain letters, digits")]
+    [InlineData("two words", "may only contain letters, digits")]
+    [InlineData(".dot-first", "starting with a letter or digit")]
+    public async Task Create_EmptyOrInvalidUserId_Answers1010_SayingWhy(string userId, string why)
     {
         await using var host = await AuthHosts.StartAsync();
 
         var response = await host.Toto.CreateAccountAsync(userId, Password);
+        var login = await host.Toto.Fresh().LoginAsync(userId, Password);
 
         Assert.Equal(1010, response.ErrorCode);
-        Assert.Equal("Invalid user ID.", response.ErrorValue.GetString());
+        Assert.StartsWith("Invalid user ID: ", response.ErrorValue.GetString());
+        Assert.Contains(why, response.ErrorValue.GetString());
+        Assert.Equal(1005, login.ErrorCode);
     }
 
     [Fact]
