@@ -19,6 +19,7 @@ internal sealed class CallAuthorizer(IServiceProvider services) : ICallAuthorize
     private readonly SessionManager? _sessions = services.GetService<SessionManager>();
     private readonly AccountService? _accounts = services.GetService<AccountService>();
     private readonly IApiTokenValidator _tokens = services.GetRequiredService<IApiTokenValidator>();
+    private readonly CrossSiteGuard _crossSite = services.GetRequiredService<CrossSiteGuard>();
 
     public async ValueTask<MethodError?> AuthorizeAsync(AccessRequirement access, MethodContext context)
     {
@@ -70,8 +71,11 @@ internal sealed class CallAuthorizer(IServiceProvider services) : ICallAuthorize
 
     private async ValueTask<bool> HasValidTokenAsync(MethodContext context)
     {
-        var token = context.Caller.ApiToken;
-        return token.Length > 0 && await _tokens.ValidateAsync(token, context);
+        var caller = context.Caller;
+        var token = caller.ApiToken;
+        // A token in a cookie travels on forged requests like a session cookie does, and is refused on them the same way.
+        return token.Length > 0 && !(caller.ApiTokenFromCookie && !_crossSite.Allows(caller.Http.Request, sessionId: null))
+            && await _tokens.ValidateAsync(token, context);
     }
 
     private static async ValueTask<bool> HasRolesAndPoliciesAsync(AccessRequirement access, MethodContext context)

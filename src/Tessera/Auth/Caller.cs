@@ -49,6 +49,7 @@ internal sealed class Caller
                 {
                     var request = Http.Request;
                     var token = request.Headers[CallAuthorizer.ApiTokenHeader].ToString();
+                    ApiTokenFromCookie = token.Length == 0 && request.Cookies.ContainsKey(CallAuthorizer.ApiTokenCookie);
                     field = token.Length > 0 ? token : request.Cookies[CallAuthorizer.ApiTokenCookie] ?? string.Empty;
                 }
 
@@ -56,6 +57,9 @@ internal sealed class Caller
             }
         }
     }
+
+    /// <summary>Whether <see cref="ApiToken"/> came from the cookie, so the forgery rules of cookie sessions apply.</summary>
+    public bool ApiTokenFromCookie { get; private set; }
 
     /// <summary>Serializes the creation of an anonymous session, so a batch creates at most one.</summary>
     public SemaphoreSlim AnonymousGate => field ??= new SemaphoreSlim(1, 1);

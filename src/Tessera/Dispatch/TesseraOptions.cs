@@ -53,10 +53,12 @@ public sealed class TesseraOptions
     public int BatchConcurrency { get; set; } = 4;
 
     /// <summary>
-    /// The <c>Access-Control-Allow-Origin</c> sent on the Toto endpoint; empty turns CORS headers off.
-    /// Toto's default was <c>*</c>.
+    /// Who may call from a browser page of another origin. <c>*</c> (Toto's default): any origin, without credentials.
+    /// A comma-separated list of origins (<c>https://app.example,https://admin.example</c>): those origins get CORS
+    /// with credentials and may call with the session cookie; add <c>*</c> to the list to keep credential-less access
+    /// for the rest. Empty turns CORS headers off.
     /// </summary>
-    [Description("Access-Control-Allow-Origin of the Toto endpoint; empty turns CORS headers off.")]
+    [Description("Origins allowed to call from browsers: * (any, no credentials) and/or a comma-separated list (with credentials, cookie sessions).")]
     public string CorsOrigin { get; set; } = "*";
 
     /// <summary>

@@ -63,6 +63,10 @@ internal static class ErrorTable
     /// <summary>A missing or wrong API token (gemstone's "Access denied"; JSON-RPC and XML-RPC answer -32001).</summary>
     public static MethodError AccessDenied() => new(ErrorCodes.NotAuthorized, "Access denied") { ProtocolCode = AccessDeniedCode };
 
+    public static MethodError CrossSiteRefused() => new(ErrorCodes.NotAuthorized,
+        "Cross-site request refused: a call that uses the session cookie must come from this service's pages or an " +
+        "origin listed in cors_origin, or carry the X-CSRF-Token header.");
+
     public static MethodError InvalidCredentials() => new(ErrorCodes.InvalidCredentials, "Invalid user ID or password");
 
     public static MethodError UserIdTaken() => new(ErrorCodes.UserIdTaken, "User ID already in use.");

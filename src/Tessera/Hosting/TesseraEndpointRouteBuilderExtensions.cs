@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tessera.Auth.Sessions;
 using Tessera.Discovery;
 using Tessera.Dispatch;
 using Tessera.Observability;
@@ -57,6 +58,7 @@ public static class TesseraEndpointRouteBuilderExtensions
                 http.Response.WriteAsJsonAsync(
                     services.GetRequiredService<OpenRpcDocument>().Document, services.GetRequiredService<TesseraJson>().Results, http.RequestAborted))
             .WithDisplayName("Tessera OpenRPC document");
+        group.MapGet("/_tessera/csrf", AntiforgeryToken).WithDisplayName("Tessera antiforgery token");
         // The catch-all for URL-style calls has the lowest precedence of any route, so endpoints the app maps win,
         // and it steps aside for the app's static files (see NotAStaticFile).
         var callRoute = RoutePatternFactory.Parse("/{**path}", defaults: null,
@@ -66,5 +68,18 @@ public static class TesseraEndpointRouteBuilderExtensions
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Tessera");
         Log.Serving(logger, registry.Count, options.Root);
         return group;
+    }
+
+    /// <summary>
+    /// <c>{"csrf_token"}</c> for the browser's cookie session, which a page of another origin cannot read (no CORS
+    /// headers here): a page sends it back in <c>X-CSRF-Token</c> when it calls from an origin the service does not list.
+    /// </summary>
+    private static IResult AntiforgeryToken(HttpContext http)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        var sessions = http.RequestServices.GetService<SessionManager>();
+        return sessions?.CookieSessionId(http.Request) is { Length: > 0 } sessionId
+            ? Results.Json(new Dictionary<string, string> { ["csrf_token"] = http.RequestServices.GetRequiredService<CrossSiteGuard>().TokenFor(sessionId) })
+            : Results.Json(new Dictionary<string, string> { ["error"] = "No cookie session: sign in with use_cookies on first." }, statusCode: StatusCodes.Status404NotFound);
     }
 }

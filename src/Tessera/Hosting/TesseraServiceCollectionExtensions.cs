@@ -85,6 +85,10 @@ public static class TesseraServiceCollectionExtensions
         services.TryAddSingleton<MethodDispatcher>();
         services.TryAddSingleton<CallRunner>();
         services.TryAddSingleton<SafeVerbs>();
+        services.AddDataProtection();
+        services.TryAddSingleton(provider => new CrossSiteGuard(
+            provider.GetRequiredService<IOptions<TesseraOptions>>().Value.CorsOrigin.Split(','),
+            provider.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>()));
         services.TryAddSingleton<ResponseSender>();
         services.TryAddSingleton<HttpWire>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IBodyFormat, MessagePackBodyFormat>());

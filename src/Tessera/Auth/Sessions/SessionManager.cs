@@ -20,6 +20,7 @@ internal sealed class SessionManager(
     INonceStore nonces,
     StatelessSessionCodec stateless,
     RequestSignatures signatures,
+    CrossSiteGuard crossSite,
     IOptions<TesseraSessionOptions> options,
     TimeProvider time)
 {
@@ -66,7 +67,12 @@ internal sealed class SessionManager(
 
     private async Task<SessionLoad> LoadOnceAsync(Caller caller, CancellationToken cancellationToken)
     {
-        var id = PresentedId(caller);
+        var (id, fromCookie) = PresentedId(caller);
+        if (fromCookie && !crossSite.Allows(caller.Http.Request, id))
+        {
+            return new SessionLoad(null, ErrorTable.CrossSiteRefused());
+        }
+
         var now = time.GetUtcNow();
         var record = await FindAsync(id, now, cancellationToken);
         if (record is null)
@@ -84,7 +90,7 @@ internal sealed class SessionManager(
             && _options.StatelessSessions)
         {
             // A renewed stateless session travels in a new id, which the answer and its cookie carry.
-            caller.Become(session, _options.UseCookies ? CookieChange.Set(session.Id, session.Record.ExpiresAt) : CookieChange.None);
+            caller.Become(session, SetsCookie(caller) ? CookieChange.Set(session.Id, session.Record.ExpiresAt) : CookieChange.None);
         }
 
         return new SessionLoad(session, null);
@@ -144,7 +150,7 @@ internal sealed class SessionManager(
 
         var id = serverId ?? stateless.Encode(record);
         var session = new Session(id, record, this, caller);
-        caller.Become(session, _options.UseCookies ? CookieChange.Set(id, record.ExpiresAt) : CookieChange.None);
+        caller.Become(session, SetsCookie(caller) ? CookieChange.Set(id, record.ExpiresAt) : CookieChange.None);
         return session;
     }
 
@@ -199,22 +205,34 @@ internal sealed class SessionManager(
         session.Record = record ?? throw new MethodException(ErrorCodes.NotAuthorized, "Not authorized");
     }
 
-    private string? PresentedId(Caller caller)
+    /// <summary>The session id the caller presented, and whether it came from the cookie (so forgery rules apply).</summary>
+    private (string? Id, bool FromCookie) PresentedId(Caller caller)
     {
         var request = caller.Http.Request;
         var header = request.Headers[HeaderName];
         if (header.Count > 0)
         {
-            return header[0];
+            return (header[0], false);
         }
 
         if (_options.UseCookies && request.Cookies[CookieName] is { } cookie)
         {
-            return cookie;
+            return (cookie, true);
         }
 
-        return caller.AllowsQueryId ? request.Query[QueryName].ToString() : null;
+        return (caller.AllowsQueryId ? request.Query[QueryName].ToString() : null, false);
     }
+
+    /// <summary>
+    /// The id of the session the caller holds in its cookie, for the antiforgery token; null without one.
+    /// </summary>
+    public string? CookieSessionId(HttpRequest request) => _options.UseCookies ? request.Cookies[CookieName] : null;
+
+    /// <summary>
+    /// A new or renewed session goes into the cookie only when cookies are on and the request is not a forged one:
+    /// a form posted from another site must not sign the browser into the attacker's account.
+    /// </summary>
+    private bool SetsCookie(Caller caller) => _options.UseCookies && crossSite.Allows(caller.Http.Request, sessionId: null);
 
     /// <summary>Extends a session's expiry when due; true when it did.</summary>
     private async Task<bool> RenewIfDueAsync(Session session, DateTimeOffset now, CancellationToken cancellationToken)

@@ -32,7 +32,7 @@ internal sealed class SseEndpoint(
 
     public async Task HandleAsync(HttpContext http)
     {
-        cors.Apply(http.Response);
+        cors.Apply(http.Request, http.Response);
         if (!HttpMethods.IsGet(http.Request.Method))
         {
             http.Response.Headers.Allow = "GET";

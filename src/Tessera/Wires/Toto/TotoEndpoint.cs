@@ -24,7 +24,7 @@ internal sealed class TotoEndpoint(
 {
     public Task HandleAsync(HttpContext http)
     {
-        cors.Apply(http.Response);
+        cors.Apply(http.Request, http.Response);
         if (formats.ForAnswer(http.Request) is { } answerFormat)
         {
             http.Features.Set(new AnswerFormat(answerFormat));
@@ -51,7 +51,7 @@ internal sealed class TotoEndpoint(
         }
         else if (HttpMethods.IsOptions(method))
         {
-            cors.ApplyPreflight(http.Request, http.Response);
+            TotoCors.ApplyPreflight(http.Request, http.Response);
             http.Response.StatusCode = StatusCodes.Status204NoContent;
         }
         else
