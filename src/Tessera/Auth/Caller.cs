@@ -61,6 +61,32 @@ internal sealed class Caller
     /// <summary>Whether <see cref="ApiToken"/> came from the cookie, so the forgery rules of cookie sessions apply.</summary>
     public bool ApiTokenFromCookie { get; private set; }
 
+    /// <summary>How long the client must wait before retrying, when a call was throttled; the HTTP wires send it as <c>Retry-After</c>.</summary>
+    public TimeSpan? RetryAfter
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return field;
+            }
+        }
+
+        private set;
+    }
+
+    /// <summary>Asks the client to wait at least <paramref name="wait"/> (the longest asked by any call of the request wins).</summary>
+    public void DemandRetryAfter(TimeSpan wait)
+    {
+        lock (_lock)
+        {
+            if (RetryAfter is not { } current || wait > current)
+            {
+                RetryAfter = wait;
+            }
+        }
+    }
+
     /// <summary>Serializes the creation of an anonymous session, so a batch creates at most one.</summary>
     public SemaphoreSlim AnonymousGate => field ??= new SemaphoreSlim(1, 1);
 

@@ -40,6 +40,18 @@ public sealed class SecurityOptions
     [Description("Password hashes computed at once; further logins wait their turn.")]
     public int MaxConcurrentHashes { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
+    /// <summary>Failed sign-ins to one account before each further one must wait (1 s, then doubling).</summary>
+    [Description("Failed sign-ins to one account before further ones must wait (1 s, doubling, up to login_lock_seconds).")]
+    public int LoginFailuresPerAccount { get; set; } = 5;
+
+    /// <summary>Failed sign-ins from one client address before each further one must wait.</summary>
+    [Description("Failed sign-ins from one client address before further ones must wait.")]
+    public int LoginFailuresPerAddress { get; set; } = 20;
+
+    /// <summary>The longest wait, reached after enough failures: a lock for that many seconds.</summary>
+    [Description("Longest wait between failed sign-ins, in seconds: a lock once reached.")]
+    public int LoginLockSeconds { get; set; } = 900;
+
     /// <summary>The shortest password accepted when an account is created or a password changed.</summary>
     [Description("Shortest password accepted for new and changed passwords (ASVS asks for at least 8).")]
     public int PasswordMinLength { get; set; } = 8;

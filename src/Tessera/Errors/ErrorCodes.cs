@@ -44,4 +44,10 @@ public static class ErrorCodes
 
     /// <summary>The database or Redis did not answer in time; the call may be retried (Tessera's addition).</summary>
     public const int StoreUnavailable = 1013;
+
+    /// <summary>Too many attempts or calls; retry after the time the answer names (Tessera's addition).</summary>
+    public const int TooManyRequests = 1014;
+
+    /// <summary>The account uses two-factor sign-in and no second factor came with the password (Tessera's addition).</summary>
+    public const int SecondFactorRequired = 1015;
 }

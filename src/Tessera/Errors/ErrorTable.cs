@@ -67,6 +67,12 @@ internal static class ErrorTable
         "Cross-site request refused: a call that uses the session cookie must come from this service's pages or an " +
         "origin listed in cors_origin, or carry the X-CSRF-Token header.");
 
+    public static MethodError TooManyRequests(TimeSpan retryAfter) =>
+        new(ErrorCodes.TooManyRequests, $"Too many requests; retry in {RetryAfterSeconds(retryAfter)} seconds.");
+
+    /// <summary>Whole seconds to wait, rounded up, at least 1: what <c>Retry-After</c> says.</summary>
+    public static long RetryAfterSeconds(TimeSpan retryAfter) => Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
+
     public static MethodError InvalidCredentials() => new(ErrorCodes.InvalidCredentials, "Invalid user ID or password");
 
     public static MethodError UserIdTaken() => new(ErrorCodes.UserIdTaken, "User ID already in use.");

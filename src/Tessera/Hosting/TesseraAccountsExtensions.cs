@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tessera.Auth.Accounts;
 using Tessera.Auth.Sessions;
 using Tessera.Auth.Signing;
+using Tessera.Auth.Throttling;
 using Tessera.Hosting;
 using Tessera.Stores;
 
@@ -33,6 +34,7 @@ public static class TesseraAccountsExtensions
         services.TryAddSingleton<StatelessSessionCodec>();
         services.TryAddSingleton<PasswordHasher>();
         services.TryAddSingleton<AccountPolicy>();
+        services.TryAddSingleton<LoginThrottle>();
         services.TryAddSingleton<RequestSignatures>();
         services.TryAddSingleton<SessionManager>();
         services.TryAddSingleton(provider => new AccountService(

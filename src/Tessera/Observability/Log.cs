@@ -58,4 +58,10 @@ internal static partial class Log
 
     [LoggerMessage(18, LogLevel.Error, "A WebSocket message could not be answered.")]
     public static partial void SocketMessageFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(19, LogLevel.Warning, "A sign-in for {UserId} from {Address} was refused: too many failures, retry in {Seconds} s.")]
+    public static partial void SignInThrottled(ILogger logger, string userId, string address, long seconds);
+
+    [LoggerMessage(20, LogLevel.Warning, "A call of {Method} was refused by rate limit '{Policy}'.")]
+    public static partial void RateLimited(ILogger logger, string method, string policy);
 }

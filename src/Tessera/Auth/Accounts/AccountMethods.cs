@@ -4,13 +4,14 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Tessera.Auth.Sessions;
+using Tessera.Auth.Throttling;
 using Tessera.Errors;
 using Tessera.Observability;
 
 namespace Tessera.Auth.Accounts;
 
 /// <summary>The built-in <c>account.*</c> methods of docs/protocol.md section 1, enabled by <c>AddAccounts()</c>.</summary>
-internal sealed class AccountMethods(AccountService accounts, SessionManager sessions, ILogger<AccountMethods> logger)
+internal sealed class AccountMethods(AccountService accounts, SessionManager sessions, LoginThrottle throttle, ILogger<AccountMethods> logger)
 {
     // Members of a create or update call that are not account fields.
     private static readonly HashSet<string> NotFields =
@@ -20,7 +21,7 @@ internal sealed class AccountMethods(AccountService accounts, SessionManager ses
     [Description("Creates an account (user ids are lower-cased; extra parameters are stored as fields) and signs in.")]
     public async Task<LoginResult> CreateAsync(string userId, string password, [AllParameters] JsonElement parameters, MethodContext context)
     {
-        var account = await accounts.CreateAsync(userId, password, FieldsOf(parameters), context.CancellationToken);
+        var account = await accounts.CreateAsync(userId, password, FieldsOf(parameters), ClientAddress.Of(context.HttpContext), context.CancellationToken);
         return await SignInAsync(account, context);
     }
 
@@ -28,14 +29,7 @@ internal sealed class AccountMethods(AccountService accounts, SessionManager ses
     [Description("Signs in and answers a new session.")]
     public async Task<LoginResult> LoginAsync(string userId, string password, MethodContext context)
     {
-        var account = await accounts.VerifyAsync(userId, password, context.CancellationToken);
-        if (account is null)
-        {
-            Log.SignInFailed(logger, userId);
-            var error = ErrorTable.InvalidCredentials();
-            throw new MethodException(error.Code, error.Value);
-        }
-
+        var account = await CheckPasswordAsync(userId, password, context);
         return await SignInAsync(account, context);
     }
 
@@ -63,14 +57,10 @@ internal sealed class AccountMethods(AccountService accounts, SessionManager ses
         string? newPassword = null)
     {
         var ct = context.CancellationToken;
-        if (await accounts.VerifyAsync(context.Account!.UserId, password, ct) is not { } account)
-        {
-            var error = ErrorTable.InvalidCredentials();
-            throw new MethodException(error.Code, error.Value);
-        }
+        var account = await CheckPasswordAsync(context.Account!.UserId, password, context);
 
         var fields = FieldsOf(parameters);
-        await accounts.UpdateAsync(account, newPassword, fields, ct);
+        await accounts.UpdateAsync(account, newPassword, fields, ClientAddress.Of(context.HttpContext), ct);
         var updated = fields.Select(f => f.Key).Order(StringComparer.Ordinal).ToList();
         var answer = new Dictionary<string, object?> { ["updated_fields"] = updated };
         if (newPassword is null)
@@ -91,6 +81,32 @@ internal sealed class AccountMethods(AccountService accounts, SessionManager ses
         }
 
         return answer;
+    }
+
+    /// <summary>
+    /// The account whose password this is, or 1005; 1014 while the account or the client address must wait after
+    /// failures (checked before hashing, and whether or not the password is right).
+    /// </summary>
+    private async Task<Account> CheckPasswordAsync(string userId, string password, MethodContext context)
+    {
+        var address = ClientAddress.Of(context.HttpContext);
+        var key = AccountPolicy.Normalize(userId) ?? string.Empty;
+        if (throttle.RetryAfter(key, address) is { } wait)
+        {
+            Log.SignInThrottled(logger, key, address, ErrorTable.RetryAfterSeconds(wait));
+            throw Throttled.Refuse(context, wait);
+        }
+
+        if (await accounts.VerifyAsync(userId, password, address, context.CancellationToken) is not { } account)
+        {
+            throttle.Failed(key, address);
+            Log.SignInFailed(logger, userId);
+            var error = ErrorTable.InvalidCredentials();
+            throw new MethodException(error.Code, error.Value);
+        }
+
+        throttle.Succeeded(key);
+        return account;
     }
 
     private async Task<LoginResult> SignInAsync(Account account, MethodContext context)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Tessera.Auth.Accounts;
 using Tessera.Auth.Sessions;
+using Tessera.Auth.Throttling;
 using Tessera.Errors;
 using Tessera.Stores;
 
@@ -37,18 +38,22 @@ public sealed class AccountService
     /// Creates an account. Fails with 1010 for a user id the policy refuses (<see cref="SecurityOptions"/>), 1006 when
     /// it is taken, and 1003 for a password the policy refuses (too short, too long, or an <see cref="IPasswordRule"/>).
     /// </summary>
-    public async Task<Account> CreateAsync(
+    public Task<Account> CreateAsync(
         string userId,
         string password,
         JsonObject? fields = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        CreateAsync(userId, password, fields, ClientAddress.Application, cancellationToken);
+
+    /// <summary>Creates an account, hashing in <paramref name="partition"/>'s turn (the calling client's address).</summary>
+    internal async Task<Account> CreateAsync(string userId, string password, JsonObject? fields, string partition, CancellationToken cancellationToken)
     {
         var id = _policy.RequireNewUserId(userId);
         _policy.RequireNewPassword(password, id, "password");
         var record = new AccountRecord
         {
             UserId = id,
-            PasswordHash = await _hasher.HashAsync(password, cancellationToken),
+            PasswordHash = await _hasher.HashAsync(password, partition, cancellationToken),
             Fields = (fields ?? []).ToJsonString(),
             CreatedAt = _time.GetUtcNow(),
         };
@@ -97,11 +102,11 @@ public sealed class AccountService
     /// Checks a user id and password; null when either is wrong (taking as long either way). A hash weaker than the
     /// current settings, or imported from Toto, is replaced on success.
     /// </summary>
-    internal async Task<Account?> VerifyAsync(string userId, string password, CancellationToken cancellationToken)
+    internal async Task<Account?> VerifyAsync(string userId, string password, string partition, CancellationToken cancellationToken)
     {
         var id = NormalizeOrNull(userId);
         var record = id is null ? null : await _store.FindAsync(id, cancellationToken);
-        var check = await _hasher.VerifyAsync(password, record?.PasswordHash, cancellationToken);
+        var check = await _hasher.VerifyAsync(password, record?.PasswordHash, partition, cancellationToken);
         if (record is null || !check.Valid)
         {
             return null;
@@ -109,14 +114,14 @@ public sealed class AccountService
 
         if (check.NeedsRehash)
         {
-            record = record with { PasswordHash = await _hasher.HashAsync(password, cancellationToken) };
+            record = record with { PasswordHash = await _hasher.HashAsync(password, partition, cancellationToken) };
             await _store.UpdateAsync(record, cancellationToken);
         }
 
         return new Account(record);
     }
 
-    internal async Task<Account> UpdateAsync(Account account, string? newPassword, JsonObject changedFields, CancellationToken cancellationToken)
+    internal async Task<Account> UpdateAsync(Account account, string? newPassword, JsonObject changedFields, string partition, CancellationToken cancellationToken)
     {
         var fields = JsonNode.Parse(account.Record.Fields) as JsonObject ?? [];
         foreach (var (name, value) in changedFields)
@@ -128,7 +133,7 @@ public sealed class AccountService
         if (newPassword is not null)
         {
             _policy.RequireNewPassword(newPassword, account.UserId, "new_password");
-            record = record with { PasswordHash = await _hasher.HashAsync(newPassword, cancellationToken) };
+            record = record with { PasswordHash = await _hasher.HashAsync(newPassword, partition, cancellationToken) };
         }
 
         await _store.UpdateAsync(record, cancellationToken);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Tessera.Auth.Throttling;
 
 namespace Tessera.Auth.Accounts;
 
@@ -10,16 +11,17 @@ internal readonly record struct PasswordCheck(bool Valid, bool NeedsRehash);
 /// <summary>
 /// PBKDF2-HMAC-SHA512 password hashes in a versioned string, <c>$pbkdf2-sha512$&lt;iterations&gt;$&lt;salt&gt;$&lt;hash&gt;</c>,
 /// so the cost can rise later: a hash with fewer iterations than configured, or an imported Toto <c>$p5k2$</c> hash,
-/// verifies and is marked for rehashing. At most <c>max_concurrent_hashes</c> run at once.
+/// verifies and is marked for rehashing. At most <c>max_concurrent_hashes</c> run at once, shared fairly between client
+/// addresses (see <see cref="FairGate"/>): a flood from one address does not make everyone else's login wait.
 /// </summary>
-internal sealed class PasswordHasher : IDisposable
+internal sealed class PasswordHasher
 {
     private const string Prefix = "$pbkdf2-sha512$";
     private const int SaltBytes = 16;
     private const int HashBytes = 64;
 
     private readonly int _iterations;
-    private readonly SemaphoreSlim _gate;
+    private readonly FairGate _gate;
     private readonly Lazy<string> _decoy;
     private int _running;
     private int _peak;
@@ -28,7 +30,7 @@ internal sealed class PasswordHasher : IDisposable
     public PasswordHasher(IOptions<SecurityOptions> options)
     {
         _iterations = options.Value.PasswordIterations;
-        _gate = new SemaphoreSlim(options.Value.MaxConcurrentHashes);
+        _gate = new FairGate(options.Value.MaxConcurrentHashes);
         // Checked against when a user id is unknown, so a miss costs what a wrong password costs.
         _decoy = new Lazy<string>(() => Hash("decoy password " + Guid.NewGuid()));
     }
@@ -39,9 +41,10 @@ internal sealed class PasswordHasher : IDisposable
     /// <summary>The most derivations that ever ran at once.</summary>
     public int PeakConcurrency => Volatile.Read(ref _peak);
 
-    public async Task<string> HashAsync(string password, CancellationToken cancellationToken)
+    /// <summary>Hashes a new password; <paramref name="partition"/> is whose turn it takes (the client's address).</summary>
+    public async Task<string> HashAsync(string password, string partition, CancellationToken cancellationToken)
     {
-        await EnterAsync(cancellationToken);
+        await EnterAsync(partition, cancellationToken);
         try
         {
             return Hash(password);
@@ -53,10 +56,10 @@ internal sealed class PasswordHasher : IDisposable
     }
 
     /// <summary>Checks <paramref name="password"/> against <paramref name="stored"/>, or against a decoy when null.</summary>
-    public async Task<PasswordCheck> VerifyAsync(string password, string? stored, CancellationToken cancellationToken)
+    public async Task<PasswordCheck> VerifyAsync(string password, string? stored, string partition, CancellationToken cancellationToken)
     {
         var decoy = stored is null ? _decoy.Value : null;
-        await EnterAsync(cancellationToken);
+        await EnterAsync(partition, cancellationToken);
         try
         {
             var check = Verify(password, stored ?? decoy!);
@@ -68,11 +71,9 @@ internal sealed class PasswordHasher : IDisposable
         }
     }
 
-    public void Dispose() => _gate.Dispose();
-
-    private async Task EnterAsync(CancellationToken cancellationToken)
+    private async Task EnterAsync(string partition, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
+        await _gate.EnterAsync(partition, cancellationToken);
         var running = Interlocked.Increment(ref _running);
         int peak;
         while (running > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, running, peak) != peak)

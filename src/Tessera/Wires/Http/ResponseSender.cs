@@ -1,8 +1,10 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Auth;
 using Tessera.Auth.Sessions;
 using Tessera.Auth.Signing;
+using Tessera.Errors;
 
 namespace Tessera.Wires.Http;
 
@@ -22,6 +24,7 @@ internal sealed class ResponseSender(IServiceProvider services)
     {
         var response = http.Response;
         SessionManager.ApplyCookie(caller);
+        ApplyRetryAfter(caller);
         if (_signatures?.SignResponse(caller.Session, caller.RequestNonce, body.Span) is { } signature)
         {
             response.Headers[RequestSignatures.SignatureHeader] = signature;
@@ -40,7 +43,17 @@ internal sealed class ResponseSender(IServiceProvider services)
     public static void SendEmpty(HttpContext http, Caller caller, int statusCode)
     {
         SessionManager.ApplyCookie(caller);
+        ApplyRetryAfter(caller);
         http.Response.StatusCode = statusCode;
         http.Response.ContentLength = 0;
+    }
+
+    /// <summary>A throttled call (error 1014) tells the client when to come back, on every HTTP wire alike.</summary>
+    private static void ApplyRetryAfter(Caller caller)
+    {
+        if (caller.RetryAfter is { } wait)
+        {
+            caller.Http.Response.Headers.RetryAfter = ErrorTable.RetryAfterSeconds(wait).ToString(CultureInfo.InvariantCulture);
+        }
     }
 }

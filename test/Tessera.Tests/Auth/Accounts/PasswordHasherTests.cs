@@ -26,33 +26,33 @@ public sealed class PasswordHasherTests
     [Fact]
     public async Task Hash_IsVersionedSaltedAndVerifies()
     {
-        using var hasher = Hasher();
+        var hasher = Hasher();
 
-        var first = await hasher.HashAsync("secret", default);
-        var second = await hasher.HashAsync("secret", default);
+        var first = await hasher.HashAsync("secret", "", default);
+        var second = await hasher.HashAsync("secret", "", default);
 
         Assert.StartsWith("$pbkdf2-sha512$210000$", first);
         Assert.NotEqual(first, second);
-        Assert.Equal(new PasswordCheck(true, false), await hasher.VerifyAsync("secret", first, default));
-        Assert.False((await hasher.VerifyAsync("Secret", first, default)).Valid);
+        Assert.Equal(new PasswordCheck(true, false), await hasher.VerifyAsync("secret", first, "", default));
+        Assert.False((await hasher.VerifyAsync("Secret", first, "", default)).Valid);
     }
 
     [Fact]
     public async Task Verify_HashWithFewerIterationsThanConfigured_AsksForRehash()
     {
-        using var weak = Hasher(iterations: 210_000);
-        using var stronger = Hasher(iterations: 250_000);
-        var stored = await weak.HashAsync("secret", default);
+        var weak = Hasher(iterations: 210_000);
+        var stronger = Hasher(iterations: 250_000);
+        var stored = await weak.HashAsync("secret", "", default);
 
-        Assert.Equal(new PasswordCheck(true, true), await stronger.VerifyAsync("secret", stored, default));
+        Assert.Equal(new PasswordCheck(true, true), await stronger.VerifyAsync("secret", stored, "", default));
     }
 
     [Fact]
     public async Task Verify_TotoHash_IsValidAndAsksForRehash()
     {
-        using var hasher = Hasher();
+        var hasher = Hasher();
 
-        Assert.Equal(new PasswordCheck(true, true), await hasher.VerifyAsync("test", "$p5k2$$abcdefgh$L8MZCZzClh0bqBWcllYPSIxVg1IbUrwT", default));
+        Assert.Equal(new PasswordCheck(true, true), await hasher.VerifyAsync("test", "$p5k2$$abcdefgh$L8MZCZzClh0bqBWcllYPSIxVg1IbUrwT", "", default));
     }
 
     [Theory]
@@ -62,33 +62,33 @@ public sealed class PasswordHasherTests
     [InlineData("$pbkdf2-sha512$1000$***$***")]
     public async Task Verify_MalformedStoredHash_IsInvalidNotAnError(string stored)
     {
-        using var hasher = Hasher();
+        var hasher = Hasher();
 
-        Assert.False((await hasher.VerifyAsync("x", stored, default)).Valid);
+        Assert.False((await hasher.VerifyAsync("x", stored, "", default)).Valid);
     }
 
     [Fact]
     public async Task Verify_UnknownUser_DoesTheFullWorkAgainstADecoy()
     {
-        using var hasher = Hasher();
+        var hasher = Hasher();
         var before = hasher.Derivations;
 
-        var check = await hasher.VerifyAsync("anything", stored: null, default);
+        var check = await hasher.VerifyAsync("anything", stored: null, "", default);
 
         Assert.False(check.Valid);
         // The decoy is hashed once, then verified: the miss costs a full derivation like a wrong password does.
         Assert.True(hasher.Derivations - before >= 1);
         var again = hasher.Derivations;
-        await hasher.VerifyAsync("anything", stored: null, default);
+        await hasher.VerifyAsync("anything", stored: null, "", default);
         Assert.Equal(again + 1, hasher.Derivations);
     }
 
     [Fact]
     public async Task Hashing_NeverRunsMoreThanTheConfiguredNumberAtOnce()
     {
-        using var hasher = Hasher(concurrency: 1);
+        var hasher = Hasher(concurrency: 1);
 
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() => hasher.HashAsync("p" + i, default))));
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() => hasher.HashAsync("p" + i, "", default))));
 
         Assert.Equal(1, hasher.PeakConcurrency);
     }
