@@ -49,6 +49,12 @@ internal sealed class MethodDescriptor
     /// <summary>Tessera's own protocol methods (discovery, compatibility), left out of discovery documents.</summary>
     public bool IsProtocolMethod { get; init; }
 
+    /// <summary>The limiter of the method's <c>[RateLimit]</c> policy, or null.</summary>
+    public System.Threading.RateLimiting.PartitionedRateLimiter<MethodContext>? RateLimiter { get; init; }
+
+    /// <summary>The name of the method's rate-limit policy, or null.</summary>
+    public string? RateLimitPolicy { get; init; }
+
     /// <summary>Marked safe with <c>[Method(AllowGet = true)]</c>: GET and HEAD may call it.</summary>
     public bool AllowsGet { get; init; }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tessera.Auth;
@@ -57,6 +58,11 @@ internal sealed class MethodDispatcher(
         var error = method.Access.IsNone ? null : await AuthorizeAsync(method, context);
         object? result = null;
         object?[] arguments = [];
+        if (error is null && method.RateLimiter is { } limiter)
+        {
+            error = Limit(method, limiter, context);
+        }
+
         if (error is null)
         {
             error = ArgumentBinder.Bind(method, parameters, context, out arguments);
@@ -75,6 +81,24 @@ internal sealed class MethodDispatcher(
 
         telemetry.Record(method.Name, transport, error?.Code, started == 0 ? null : time.GetElapsedTime(started));
         return new CallOutcome(method, result, error, transactionId);
+    }
+
+    /// <summary>
+    /// Counts the call against its rate-limit policy (after authorization, so a policy can count per user): over the
+    /// limit it is refused with 1014, and the answer's <c>Retry-After</c> says when a permit frees up.
+    /// </summary>
+    private MethodError? Limit(MethodDescriptor method, PartitionedRateLimiter<MethodContext> limiter, MethodContext context)
+    {
+        using var lease = limiter.AttemptAcquire(context);
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+
+        var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+        context.Caller.DemandRetryAfter(wait);
+        Log.RateLimited(logger, method.Name, method.RateLimitPolicy!);
+        return ErrorTable.TooManyRequests(wait);
     }
 
     /// <summary>

@@ -16,7 +16,8 @@ internal sealed class MethodRegistryBuilder(
     TesseraJson json,
     IServiceProviderIsService? services,
     IReadOnlyList<IMethodFilter> filters,
-    bool sessionsEnabled)
+    bool sessionsEnabled,
+    RateLimiting.RateLimiters? rateLimiters = null)
 {
     private readonly ParameterDescriptorFactory _parameters = new(json, services);
     private readonly Dictionary<string, MethodDescriptor> _methods = new(StringComparer.Ordinal);
@@ -171,6 +172,11 @@ internal sealed class MethodRegistryBuilder(
         }
 
         var resultType = MethodInvokerFactory.ResultType(method.ReturnType);
+        var rateLimit = (method.GetCustomAttribute<RateLimitAttribute>() ?? method.DeclaringType?.GetCustomAttribute<RateLimitAttribute>())?.Policy;
+        var limiter = rateLimit is null ? null : rateLimiters?.Find(rateLimit)
+            ?? throw new MethodDefinitionException(
+                $"[RateLimit(\"{rateLimit}\")] names no policy; define it with --Tessera:RateLimits:{rateLimit}:PermitLimit=N " +
+                $"or AddRateLimit(\"{rateLimit}\", ...) (defined: {string.Join(", ", (rateLimiters?.Names ?? []).Order(StringComparer.Ordinal))}).");
         var (targetFactory, disposesTarget) = handler is null && !method.IsStatic
             ? TargetFactory(method.DeclaringType!)
             : (null, false);
@@ -189,6 +195,8 @@ internal sealed class MethodRegistryBuilder(
             ActivityName = name,
             Description = method.GetCustomAttribute<DescriptionAttribute>()?.Description ?? XmlDocumentation.SummaryOf(method),
             IsProtocolMethod = builtIn,
+            RateLimitPolicy = rateLimit,
+            RateLimiter = limiter,
             AllowsGet = method.GetCustomAttribute<MethodAttribute>()?.AllowGet == true && !SafeVerbs.NeverByGet(name),
             DeclaredErrors = [.. method.GetCustomAttributes<MethodErrorAttribute>()],
             Access = Auth.AccessRequirement.For(

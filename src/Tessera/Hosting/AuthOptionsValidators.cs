@@ -156,3 +156,16 @@ internal sealed class EventOptionsValidator : IValidateOptions<EventOptions>
     }
 }
 
+
+/// <summary>Refuses rate-limit policies that cannot work.</summary>
+internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RateLimitOptions options)
+    {
+        var failures = options
+            .Where(p => p.Value.PermitLimit < 1 || p.Value.Window < 1)
+            .Select(p => $"rate limit '{p.Key}' needs PermitLimit and Window of at least 1 (got {p.Value.PermitLimit} per {p.Value.Window} s).")
+            .ToList();
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Tessera;
 
-/// <summary>Adds methods and filters to a Tessera service.</summary>
+/// <summary>Adds methods, filters and rate limits to a Tessera service.</summary>
 public static class TesseraBuilderExtensions
 {
     /// <summary>Adds methods: <c>AddMethods(m =&gt; m.Add("math.add", (int a, int b) =&gt; a + b))</c>.</summary>
@@ -34,6 +34,25 @@ public static class TesseraBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(filter);
         builder.Services.AddSingleton(filter);
+        return builder;
+    }
+
+    /// <summary>
+    /// Defines the rate-limit policy <paramref name="name"/> that <c>[RateLimit("name")]</c> methods use: at most
+    /// <paramref name="permitLimit"/> calls per <paramref name="window"/>, counted per <paramref name="partitionBy"/>.
+    /// Configuration (<c>--Tessera:RateLimits:name:PermitLimit=N</c>) overrides what is set here.
+    /// </summary>
+    public static ITesseraBuilder AddRateLimit(
+        this ITesseraBuilder builder, string name, int permitLimit, TimeSpan window, RateLimitScope partitionBy = RateLimitScope.User)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        builder.Services.Configure<RateLimitOptions>(policies => policies[name] = new RateLimitPolicy
+        {
+            PermitLimit = permitLimit,
+            Window = (int)Math.Ceiling(window.TotalSeconds),
+            PartitionBy = partitionBy,
+        });
         return builder;
     }
 }

@@ -8,6 +8,7 @@ using Tessera.Auth.Sessions;
 using Tessera.Auth.Tokens;
 using Tessera.Discovery;
 using Tessera.Dispatch;
+using Tessera.Dispatch.RateLimiting;
 using Tessera.Events;
 using Tessera.Stores.Sqlite;
 using Tessera.Hosting;
@@ -81,7 +82,10 @@ public static class TesseraServiceCollectionExtensions
             provider.GetRequiredService<TesseraJson>(),
             provider.GetService<IServiceProviderIsService>(),
             [.. provider.GetServices<IMethodFilter>()],
-            sessionsEnabled: provider.GetService<SessionManager>() is not null).Build());
+            sessionsEnabled: provider.GetService<SessionManager>() is not null,
+            provider.GetRequiredService<RateLimiters>()).Build());
+        services.TryAddSingleton<RateLimiters>();
+        BindOptions<RateLimitOptions, RateLimitOptionsValidator>(services, RateLimitOptions.SectionName);
         services.TryAddSingleton<MethodDispatcher>();
         services.TryAddSingleton<CallRunner>();
         services.TryAddSingleton<SafeVerbs>();
