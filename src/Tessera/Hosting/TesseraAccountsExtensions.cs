@@ -4,6 +4,7 @@ using Tessera.Auth.Accounts;
 using Tessera.Auth.Sessions;
 using Tessera.Auth.Signing;
 using Tessera.Auth.Throttling;
+using Tessera.Auth.Tokens;
 using Tessera.Hosting;
 using Tessera.Stores;
 
@@ -35,6 +36,7 @@ public static class TesseraAccountsExtensions
         services.TryAddSingleton<PasswordHasher>();
         services.TryAddSingleton<AccountPolicy>();
         services.TryAddSingleton<LoginThrottle>();
+        services.TryAddSingleton<ITokenService, TokenService>();
         services.TryAddSingleton<RequestSignatures>();
         services.TryAddSingleton<SessionManager>();
         services.TryAddSingleton(provider => new AccountService(
