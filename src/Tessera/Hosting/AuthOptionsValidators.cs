@@ -169,3 +169,43 @@ internal sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOpti
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
+
+/// <summary>Refuses mail settings that cannot work, and links an attacker could bend.</summary>
+internal sealed class MailOptionsValidator(Microsoft.Extensions.DependencyInjection.IServiceProviderIsService services) : IValidateOptions<MailOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MailOptions options)
+    {
+        var failures = new List<string>();
+        if (options.SmtpHost.Length > 0 && !services.IsService(typeof(IEmailSender)))
+        {
+            failures.Add("--smtp_host is set but nothing sends mail: reference the Tessera.Mail package and call AddSmtpMail() on the Tessera builder.");
+        }
+
+        if (options.SmtpHost.Length > 0 && !System.Net.Mail.MailAddress.TryCreate(options.MailFrom, out _))
+        {
+            failures.Add($"--smtp_host is set, so --mail_from needs a sender address (got '{options.MailFrom}').");
+        }
+
+        if (options.SmtpPort is < 1 or > 65535)
+        {
+            failures.Add($"smtp_port must be a TCP port (got {options.SmtpPort}).");
+        }
+
+        if (options.TokenMinutes < 1)
+        {
+            failures.Add($"token_minutes must be at least 1 (got {options.TokenMinutes}).");
+        }
+
+        foreach (var (option, link) in new[] { ("password_reset_link", options.PasswordResetLink), ("verification_link", options.VerificationLink) })
+        {
+            if (link.Length > 0 && (!link.Contains("{token}", StringComparison.Ordinal)
+                || !Uri.TryCreate(link.Replace("{token}", "t", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+                || uri.Scheme is not ("https" or "http")))
+            {
+                failures.Add($"{option} must be an absolute http(s) URL containing {{token}} (got '{link}').");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tessera.Auth.Accounts;
+using Tessera.Auth.Mail;
 using Tessera.Auth.Sessions;
 using Tessera.Auth.Signing;
 using Tessera.Auth.Throttling;
@@ -37,6 +38,9 @@ public static class TesseraAccountsExtensions
         services.TryAddSingleton<AccountPolicy>();
         services.TryAddSingleton<LoginThrottle>();
         services.TryAddSingleton<ITokenService, TokenService>();
+        services.TryAddSingleton<MailCooldown>();
+        services.TryAddSingleton<MailQueue>();
+        services.AddHostedService(provider => provider.GetRequiredService<MailQueue>());
         services.TryAddSingleton<RequestSignatures>();
         services.TryAddSingleton<SessionManager>();
         services.TryAddSingleton(provider => new AccountService(
@@ -49,6 +53,7 @@ public static class TesseraAccountsExtensions
         services.AddAuthorization();
 
         builder.Methods.AddType<AccountMethods>();
+        builder.Methods.AddType<AccountRecoveryMethods>();
         return builder;
     }
 }

@@ -86,6 +86,7 @@ public static class TesseraServiceCollectionExtensions
             provider.GetRequiredService<RateLimiters>()).Build());
         services.TryAddSingleton<RateLimiters>();
         BindOptions<RateLimitOptions, RateLimitOptionsValidator>(services, RateLimitOptions.SectionName);
+        BindOptions<MailOptions, MailOptionsValidator>(services, MailOptions.SectionName);
         services.TryAddSingleton<MethodDispatcher>();
         services.TryAddSingleton<CallRunner>();
         services.TryAddSingleton<SafeVerbs>();

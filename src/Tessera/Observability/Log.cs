@@ -64,4 +64,10 @@ internal static partial class Log
 
     [LoggerMessage(20, LogLevel.Warning, "A call of {Method} was refused by rate limit '{Policy}'.")]
     public static partial void RateLimited(ILogger logger, string method, string policy);
+
+    [LoggerMessage(21, LogLevel.Warning, "An e-mail ('{Subject}') was not sent: {Reason}.")]
+    public static partial void MailNotSent(ILogger logger, string subject, string reason);
+
+    [LoggerMessage(22, LogLevel.Error, "An e-mail ('{Subject}') could not be sent.")]
+    public static partial void MailFailed(ILogger logger, string subject, Exception exception);
 }

@@ -13,6 +13,9 @@ namespace Tessera.Auth.Accounts;
 /// <summary>The built-in <c>account.*</c> methods of docs/protocol.md section 1, enabled by <c>AddAccounts()</c>.</summary>
 internal sealed class AccountMethods(AccountService accounts, SessionManager sessions, LoginThrottle throttle, ILogger<AccountMethods> logger)
 {
+    /// <summary>Fields under this prefix are Tessera's own (two-factor secrets, recovery codes).</summary>
+    public const string ServerFieldPrefix = "_tessera";
+
     // Members of a create or update call that are not account fields.
     private static readonly HashSet<string> NotFields =
         new(["user_id", "userId", "password", "new_password", "newPassword", "method", "parameters"], StringComparer.Ordinal);
@@ -123,6 +126,10 @@ internal sealed class AccountMethods(AccountService accounts, SessionManager ses
         return new LoginResult(session.Id, session.ExpiresAt.ToUnixTimeMilliseconds() / 1000.0, account.UserId, session.Record.SigningKey);
     }
 
+    /// <summary>
+    /// The account fields of a create or update call. Fields the server keeps (the verified address, anything under
+    /// <c>_tessera</c>) cannot be set by a client: 1003.
+    /// </summary>
     private static JsonObject FieldsOf(JsonElement parameters)
     {
         var fields = new JsonObject();
@@ -130,10 +137,18 @@ internal sealed class AccountMethods(AccountService accounts, SessionManager ses
         {
             foreach (var property in parameters.EnumerateObject())
             {
-                if (!NotFields.Contains(property.Name))
+                if (NotFields.Contains(property.Name))
                 {
-                    fields[property.Name] = JsonNode.Parse(property.Value.GetRawText());
+                    continue;
                 }
+
+                if (property.Name == AccountRecoveryMethods.VerifiedField || property.Name.StartsWith(ServerFieldPrefix, StringComparison.Ordinal))
+                {
+                    var error = ErrorTable.InvalidParameters([$"'{property.Name}' is set by the server, not by clients"]);
+                    throw new MethodException(error.Code, error.Value);
+                }
+
+                fields[property.Name] = JsonNode.Parse(property.Value.GetRawText());
             }
         }
 

@@ -55,6 +55,7 @@ internal sealed class OptionCatalog
         (typeof(TesseraSessionOptions), TesseraSessionOptions.SectionName),
         (typeof(SecurityOptions), SecurityOptions.SectionName),
         (typeof(EventOptions), EventOptions.SectionName),
+        (typeof(MailOptions), MailOptions.SectionName),
     ]);
 
     public IReadOnlyList<OptionDescriptor> Options { get; }
