@@ -52,6 +52,10 @@ public sealed class SecurityOptions
     [Description("Longest wait between failed sign-ins, in seconds: a lock once reached.")]
     public int LoginLockSeconds { get; set; } = 900;
 
+    /// <summary>The issuer authenticator apps show beside two-factor codes; empty means the application's name.</summary>
+    [Description("Issuer shown by authenticator apps for two-factor codes; empty means the application's name.")]
+    public string TotpIssuer { get; set; } = string.Empty;
+
     /// <summary>The shortest password accepted when an account is created or a password changed.</summary>
     [Description("Shortest password accepted for new and changed passwords (ASVS asks for at least 8).")]
     public int PasswordMinLength { get; set; } = 8;

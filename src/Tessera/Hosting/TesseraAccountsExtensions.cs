@@ -39,6 +39,7 @@ public static class TesseraAccountsExtensions
         services.TryAddSingleton<LoginThrottle>();
         services.TryAddSingleton<ITokenService, TokenService>();
         services.TryAddSingleton<MailCooldown>();
+        services.TryAddSingleton<TwoFactor>();
         services.TryAddSingleton<MailQueue>();
         services.AddHostedService(provider => provider.GetRequiredService<MailQueue>());
         services.TryAddSingleton<RequestSignatures>();
@@ -54,6 +55,7 @@ public static class TesseraAccountsExtensions
 
         builder.Methods.AddType<AccountMethods>();
         builder.Methods.AddType<AccountRecoveryMethods>();
+        builder.Methods.AddType<TwoFactorMethods>();
         return builder;
     }
 }

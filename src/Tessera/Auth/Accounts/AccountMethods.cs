@@ -11,14 +11,14 @@ using Tessera.Observability;
 namespace Tessera.Auth.Accounts;
 
 /// <summary>The built-in <c>account.*</c> methods of docs/protocol.md section 1, enabled by <c>AddAccounts()</c>.</summary>
-internal sealed class AccountMethods(AccountService accounts, SessionManager sessions, LoginThrottle throttle, ILogger<AccountMethods> logger)
+internal sealed class AccountMethods(AccountService accounts, SessionManager sessions, LoginThrottle throttle, TwoFactor twoFactor, ILogger<AccountMethods> logger)
 {
     /// <summary>Fields under this prefix are Tessera's own (two-factor secrets, recovery codes).</summary>
     public const string ServerFieldPrefix = "_tessera";
 
     // Members of a create or update call that are not account fields.
     private static readonly HashSet<string> NotFields =
-        new(["user_id", "userId", "password", "new_password", "newPassword", "method", "parameters"], StringComparer.Ordinal);
+        new(["user_id", "userId", "password", "new_password", "newPassword", "totp", "method", "parameters"], StringComparer.Ordinal);
 
     [Method("account.create")]
     [Description("Creates an account (user ids are lower-cased; extra parameters are stored as fields) and signs in.")]
@@ -29,10 +29,10 @@ internal sealed class AccountMethods(AccountService accounts, SessionManager ses
     }
 
     [Method("account.login")]
-    [Description("Signs in and answers a new session.")]
-    public async Task<LoginResult> LoginAsync(string userId, string password, MethodContext context)
+    [Description("Signs in and answers a new session; with two-factor sign-in on, totp is a current code or a recovery code.")]
+    public async Task<LoginResult> LoginAsync(string userId, string password, MethodContext context, string? totp = null)
     {
-        var account = await CheckPasswordAsync(userId, password, context);
+        var account = await CheckPasswordAsync(userId, password, context, totp);
         return await SignInAsync(account, context);
     }
 
@@ -87,10 +87,11 @@ internal sealed class AccountMethods(AccountService accounts, SessionManager ses
     }
 
     /// <summary>
-    /// The account whose password this is, or 1005; 1014 while the account or the client address must wait after
+    /// The account whose password (and, for a sign-in with two-factor on, second factor) this is, or 1005; 1015 when
+    /// the second factor is missing; 1014 while the account or the client address must wait after
     /// failures (checked before hashing, and whether or not the password is right).
     /// </summary>
-    private async Task<Account> CheckPasswordAsync(string userId, string password, MethodContext context)
+    private async Task<Account> CheckPasswordAsync(string userId, string password, MethodContext context, string? totp = null)
     {
         var address = ClientAddress.Of(context.HttpContext);
         var key = AccountPolicy.Normalize(userId) ?? string.Empty;
@@ -106,6 +107,23 @@ internal sealed class AccountMethods(AccountService accounts, SessionManager ses
             Log.SignInFailed(logger, userId);
             var error = ErrorTable.InvalidCredentials();
             throw new MethodException(error.Code, error.Value);
+        }
+
+        if (TwoFactor.IsEnabled(account) && context.MethodName == "account.login")
+        {
+            if (string.IsNullOrWhiteSpace(totp))
+            {
+                throw new MethodException(ErrorCodes.SecondFactorRequired, "Second factor required: send totp, a code from your authenticator app or a recovery code.");
+            }
+
+            if (!await twoFactor.VerifyAsync(account, totp, context.CancellationToken))
+            {
+                // A wrong second factor counts like a wrong password, so six digits cannot be brute-forced either.
+                throttle.Failed(key, address);
+                Log.SignInFailed(logger, userId);
+                var wrong = ErrorTable.InvalidCredentials();
+                throw new MethodException(wrong.Code, wrong.Value);
+            }
         }
 
         throttle.Succeeded(key);
