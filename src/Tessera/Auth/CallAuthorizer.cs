@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Auth.Sessions;
+using Tessera.Auth.Tokens;
 using Tessera.Errors;
 
 namespace Tessera.Auth;
@@ -20,6 +21,7 @@ internal sealed class CallAuthorizer(IServiceProvider services) : ICallAuthorize
     private readonly AccountService? _accounts = services.GetService<AccountService>();
     private readonly IApiTokenValidator _tokens = services.GetRequiredService<IApiTokenValidator>();
     private readonly CrossSiteGuard _crossSite = services.GetRequiredService<CrossSiteGuard>();
+    private readonly BearerAuthenticator? _bearer = services.GetService<BearerAuthenticator>();
 
     public async ValueTask<MethodError?> AuthorizeAsync(AccessRequirement access, MethodContext context)
     {
@@ -58,6 +60,16 @@ internal sealed class CallAuthorizer(IServiceProvider services) : ICallAuthorize
             else
             {
                 caller.CacheAccount(context.Account);
+            }
+        }
+        else if (session is null && _bearer is not null && BearerAuthenticator.TokenOf(caller) is { } token)
+        {
+            // No session presented: an access token authenticates the call instead (the account, without a session).
+            var ct = context.CancellationToken;
+            context.Account = await caller.BearerAccountOnceAsync(() => _bearer.AuthenticateAsync(token, ct));
+            if (context.Account is null)
+            {
+                return ErrorTable.NotAuthorized();
             }
         }
 

@@ -17,6 +17,7 @@ internal sealed class Caller
     private Session? _current;
     private Account? _account;
     private CookieChange _cookie;
+    private Task<Account?>? _bearer;
 
     public Caller(HttpContext http, string transport, bool isSocket = false, bool allowsQueryId = false)
     {
@@ -84,6 +85,18 @@ internal sealed class Caller
             {
                 RetryAfter = wait;
             }
+        }
+    }
+
+    /// <summary>
+    /// The account of the request's bearer token, checked once however many calls of the request ask (a batch, the
+    /// calls of a socket).
+    /// </summary>
+    public Task<Account?> BearerAccountOnceAsync(Func<Task<Account?>> authenticate)
+    {
+        lock (_lock)
+        {
+            return _bearer ??= authenticate();
         }
     }
 

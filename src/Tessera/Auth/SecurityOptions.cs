@@ -18,6 +18,19 @@ public enum HmacMode
     Signed,
 }
 
+/// <summary>How JWT access tokens are signed.</summary>
+public enum JwtAlgorithm
+{
+    /// <summary>HMAC-SHA256 with the shared secret <c>jwt_key</c>: every instance that checks tokens holds the secret.</summary>
+    HS256,
+
+    /// <summary>RSA-SHA256 with the private key in <c>jwt_key_file</c> (PEM).</summary>
+    RS256,
+
+    /// <summary>ECDSA P-256 with the private key in <c>jwt_key_file</c> (PEM).</summary>
+    ES256,
+}
+
 /// <summary>Security options, in the <c>Tessera:Security</c> section.</summary>
 public sealed class SecurityOptions
 {
@@ -55,6 +68,37 @@ public sealed class SecurityOptions
     /// <summary>The issuer authenticator apps show beside two-factor codes; empty means the application's name.</summary>
     [Description("Issuer shown by authenticator apps for two-factor codes; empty means the application's name.")]
     public string TotpIssuer { get; set; } = string.Empty;
+
+    /// <summary>How access tokens are signed.</summary>
+    [Description("JWT signing: HS256 (jwt_key), RS256 or ES256 (jwt_key_file, a PEM private key).")]
+    public JwtAlgorithm JwtAlgorithm { get; set; } = JwtAlgorithm.HS256;
+
+    /// <summary>
+    /// The HS256 secret, base64, at least 32 bytes (<c>openssl rand -base64 32</c>). Empty: a random one per process,
+    /// so tokens die with the process and other instances refuse them (a warning says so at start-up).
+    /// </summary>
+    [Description("HS256 secret for JWT access tokens, base64, 32+ bytes; empty = random per process.")]
+    public string JwtKey { get; set; } = string.Empty;
+
+    /// <summary>The PEM file of the RS256 or ES256 private key.</summary>
+    [Description("PEM private key file for RS256/ES256 JWT access tokens.")]
+    public string JwtKeyFile { get; set; } = string.Empty;
+
+    /// <summary>The <c>iss</c> of access tokens, checked on the way in.</summary>
+    [Description("Issuer (iss) of JWT access tokens.")]
+    public string JwtIssuer { get; set; } = "tessera";
+
+    /// <summary>The <c>aud</c> of access tokens, checked on the way in.</summary>
+    [Description("Audience (aud) of JWT access tokens.")]
+    public string JwtAudience { get; set; } = "tessera";
+
+    /// <summary>Seconds an access token is valid.</summary>
+    [Description("Seconds a JWT access token is valid.")]
+    public int AccessTokenSeconds { get; set; } = 900;
+
+    /// <summary>Seconds a refresh token (and its rotation family) is valid.</summary>
+    [Description("Seconds a refresh token is valid; each refresh rotates it.")]
+    public int RefreshTokenSeconds { get; set; } = 30 * 24 * 3600;
 
     /// <summary>The shortest password accepted when an account is created or a password changed.</summary>
     [Description("Shortest password accepted for new and changed passwords (ASVS asks for at least 8).")]

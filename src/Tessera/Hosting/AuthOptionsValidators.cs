@@ -121,6 +121,22 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOption
             failures.Add($"user_id_pattern is not a valid regular expression: {exception.Message}");
         }
 
+        if (options.JwtAlgorithm == JwtAlgorithm.HS256 && options.JwtKey.Length > 0
+            && (!Convert.TryFromBase64String(options.JwtKey, new byte[options.JwtKey.Length], out var keyBytes) || keyBytes < 32))
+        {
+            failures.Add("jwt_key must be base64 of at least 32 random bytes (openssl rand -base64 32).");
+        }
+
+        if (options.JwtAlgorithm != JwtAlgorithm.HS256 && !File.Exists(options.JwtKeyFile))
+        {
+            failures.Add($"jwt_algorithm={options.JwtAlgorithm} needs jwt_key_file, a PEM private key file (got '{options.JwtKeyFile}').");
+        }
+
+        if (options.AccessTokenSeconds < 1 || options.RefreshTokenSeconds < options.AccessTokenSeconds)
+        {
+            failures.Add($"access_token_seconds must be at least 1 and refresh_token_seconds no shorter (got {options.AccessTokenSeconds} and {options.RefreshTokenSeconds}).");
+        }
+
         var malformed = options.ApiTokenHashes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(hash => hash.Length != 64 || !hash.All(Uri.IsHexDigit))
             .ToList();

@@ -37,7 +37,10 @@ public static class TesseraAccountsExtensions
         services.TryAddSingleton<PasswordHasher>();
         services.TryAddSingleton<AccountPolicy>();
         services.TryAddSingleton<LoginThrottle>();
-        services.TryAddSingleton<ITokenService, TokenService>();
+        services.TryAddSingleton<TokenService>();
+        services.TryAddSingleton<ITokenService>(provider => provider.GetRequiredService<TokenService>());
+        services.TryAddSingleton<JwtTokens>();
+        services.TryAddSingleton<BearerAuthenticator>();
         services.TryAddSingleton<MailCooldown>();
         services.TryAddSingleton<TwoFactor>();
         services.TryAddSingleton<MailQueue>();
@@ -56,6 +59,7 @@ public static class TesseraAccountsExtensions
         builder.Methods.AddType<AccountMethods>();
         builder.Methods.AddType<AccountRecoveryMethods>();
         builder.Methods.AddType<TwoFactorMethods>();
+        builder.Methods.AddType<JwtMethods>();
         return builder;
     }
 }

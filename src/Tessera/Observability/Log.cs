@@ -70,4 +70,13 @@ internal static partial class Log
 
     [LoggerMessage(22, LogLevel.Error, "An e-mail ('{Subject}') could not be sent.")]
     public static partial void MailFailed(ILogger logger, string subject, Exception exception);
+
+    [LoggerMessage(23, LogLevel.Warning, "A bearer token was refused ({Reason}): {Detail}")]
+    public static partial void BearerRefused(ILogger logger, string reason, string detail);
+
+    [LoggerMessage(24, LogLevel.Warning, "No jwt_key is configured: access tokens are signed with a random key of this process and die with it; set --jwt_key (base64, 32+ bytes) for tokens that survive restarts and work on every instance.")]
+    public static partial void JwtKeyEphemeral(ILogger logger);
+
+    [LoggerMessage(25, LogLevel.Warning, "A refresh token of {UserId} was used twice: its whole family is revoked.")]
+    public static partial void RefreshTokenReused(ILogger logger, string userId);
 }

@@ -46,6 +46,17 @@ internal sealed class TokenService(IDataProtectionProvider protection, INonceSto
             ? read.Subject
             : null;
 
+    /// <summary>Spends the token; tells a spent (or revoked) token from an invalid one, for reuse detection.</summary>
+    public async Task<(string? Subject, bool AlreadySpent)> SpendOrReportAsync(string token, string purpose, CancellationToken cancellationToken)
+    {
+        if (Read(token) is not { } read || read.Purpose != purpose || read.ExpiresAt <= time.GetUtcNow())
+        {
+            return (null, false);
+        }
+
+        return await nonces.TryAddAsync(read.Key, read.ExpiresAt, cancellationToken) ? (read.Subject, false) : (read.Subject, true);
+    }
+
     public async Task<bool> RevokeAsync(string token, CancellationToken cancellationToken = default)
     {
         if (Read(token) is not { } read)
@@ -61,7 +72,7 @@ internal sealed class TokenService(IDataProtectionProvider protection, INonceSto
         return true;
     }
 
-    private Token? Read(string? token)
+    private DecodedToken? Read(string? token)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 4096)
         {
@@ -89,12 +100,12 @@ internal sealed class TokenService(IDataProtectionProvider protection, INonceSto
             return null;
         }
 
-        return new Token(
+        return new DecodedToken(
             "ott:" + Convert.ToHexString(payload, 0, IdBytes),
             DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(IdBytes))),
             Encoding.UTF8.GetString(payload, IdBytes + 10, purposeLength),
             Encoding.UTF8.GetString(payload, IdBytes + 10 + purposeLength, payload.Length - IdBytes - 10 - purposeLength));
     }
 
-    private sealed record Token(string Key, DateTimeOffset ExpiresAt, string Purpose, string Subject);
+    private sealed record DecodedToken(string Key, DateTimeOffset ExpiresAt, string Purpose, string Subject);
 }
