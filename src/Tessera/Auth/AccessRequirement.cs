@@ -17,9 +17,10 @@ internal sealed record AccessRequirement(
     SessionUse Session,
     IReadOnlyList<IReadOnlyList<string>> RoleSets,
     IReadOnlyList<string> Policies,
-    bool ApiToken)
+    bool ApiToken,
+    IReadOnlyList<string> Schemes)
 {
-    public static readonly AccessRequirement None = new(SessionUse.None, [], [], ApiToken: false);
+    public static readonly AccessRequirement None = new(SessionUse.None, [], [], ApiToken: false, Schemes: []);
 
     public bool IsNone => Session == SessionUse.None && !ApiToken;
 
@@ -33,6 +34,11 @@ internal sealed record AccessRequirement(
         roles.AddRange(authorize.Where(a => !string.IsNullOrWhiteSpace(a.Roles))
             .Select(a => (IReadOnlyList<string>)a.Roles!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
         var policies = authorize.Where(a => !string.IsNullOrWhiteSpace(a.Policy)).Select(a => a.Policy!).ToArray();
+        // [Authorize(AuthenticationSchemes = "Basic,Bearer")]: ASP.NET Core's own handlers authenticate the call.
+        var schemes = authorize.Where(a => !string.IsNullOrWhiteSpace(a.AuthenticationSchemes))
+            .SelectMany(a => a.AuthenticationSchemes!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
 
         var session = SessionUse.None;
         if (injectsSession || attributes.OfType<OptionallyAuthenticatedAttribute>().Any())
@@ -51,6 +57,6 @@ internal sealed record AccessRequirement(
         }
 
         var apiToken = attributes.OfType<ApiTokenAttribute>().Any();
-        return session == SessionUse.None && !apiToken ? None : new AccessRequirement(session, roles, policies, apiToken);
+        return session == SessionUse.None && !apiToken ? None : new AccessRequirement(session, roles, policies, apiToken, schemes);
     }
 }

@@ -1,6 +1,7 @@
-using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
+using Tessera.Auth.Accounts;
 using Tessera.Auth.Sessions;
 using Tessera.Auth.Tokens;
 using Tessera.Errors;
@@ -28,6 +29,11 @@ internal sealed class CallAuthorizer(IServiceProvider services) : ICallAuthorize
         if (access.ApiToken && !await HasValidTokenAsync(context))
         {
             return ErrorTable.AccessDenied();
+        }
+
+        if (access.Schemes.Count > 0)
+        {
+            return await AuthenticateBySchemeAsync(access, context);
         }
 
         if (access.Session == SessionUse.None || _sessions is null || _accounts is null)
@@ -90,25 +96,52 @@ internal sealed class CallAuthorizer(IServiceProvider services) : ICallAuthorize
             && await _tokens.ValidateAsync(token, context);
     }
 
+    /// <summary>
+    /// <c>[Authorize(AuthenticationSchemes = "...")]</c>: the first of the named ASP.NET Core schemes that
+    /// authenticates the request (once per request, however many calls ask) supplies the caller; its user id
+    /// (<c>sub</c>, name identifier or name) finds the Tessera account when there is one.
+    /// </summary>
+    private async ValueTask<MethodError?> AuthenticateBySchemeAsync(AccessRequirement access, MethodContext context)
+    {
+        var caller = context.Caller;
+        foreach (var scheme in access.Schemes)
+        {
+            var result = await caller.SchemeOnceAsync(scheme, () => caller.Http.AuthenticateAsync(scheme));
+            if (!result.Succeeded || result.Principal is not { } principal)
+            {
+                continue;
+            }
+
+            context.User = principal;
+            if (_accounts is not null && AccountPrincipal.UserIdOf(principal) is { } userId)
+            {
+                context.Account = caller.CachedAccount(userId) ?? await _accounts.FindAsync(userId, context.CancellationToken);
+            }
+
+            return await HasRolesAndPoliciesAsync(access, context) ? null : ErrorTable.NotAuthorized();
+        }
+
+        return ErrorTable.NotAuthorized();
+    }
+
     private static async ValueTask<bool> HasRolesAndPoliciesAsync(AccessRequirement access, MethodContext context)
     {
-        var account = context.Account;
+        // The principal is the call's own: HttpContext.User is shared by a batch and never written by a call.
+        var principal = context.User;
         foreach (var anyOf in access.RoleSets)
         {
-            if (account is null || !anyOf.Any(account.IsInRole))
+            if (principal is null || !anyOf.Any(principal.IsInRole))
             {
                 return false;
             }
         }
 
-        if (access.Policies.Count == 0 || account is null)
+        if (access.Policies.Count == 0 || principal is null)
         {
             return access.Policies.Count == 0;
         }
 
         var authorization = context.Services.GetRequiredService<IAuthorizationService>();
-        // The principal is the call's own: HttpContext.User is shared by a batch and never written by a call.
-        var principal = PrincipalOf(account);
         foreach (var policy in access.Policies)
         {
             if (!(await authorization.AuthorizeAsync(principal, context, policy)).Succeeded)
@@ -118,12 +151,5 @@ internal sealed class CallAuthorizer(IServiceProvider services) : ICallAuthorize
         }
 
         return true;
-    }
-
-    private static ClaimsPrincipal PrincipalOf(Account account)
-    {
-        var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, account.UserId), new(ClaimTypes.Name, account.UserId) };
-        claims.AddRange(account.Roles.Select(role => new Claim(ClaimTypes.Role, role)));
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType: "Tessera"));
     }
 }

@@ -18,6 +18,7 @@ internal sealed class Caller
     private Account? _account;
     private CookieChange _cookie;
     private Task<Account?>? _bearer;
+    private Dictionary<string, Task<Microsoft.AspNetCore.Authentication.AuthenticateResult>>? _schemes;
 
     public Caller(HttpContext http, string transport, bool isSocket = false, bool allowsQueryId = false)
     {
@@ -97,6 +98,22 @@ internal sealed class Caller
         lock (_lock)
         {
             return _bearer ??= authenticate();
+        }
+    }
+
+    /// <summary>The result of an ASP.NET Core authentication scheme for this request, run once per scheme.</summary>
+    public Task<Microsoft.AspNetCore.Authentication.AuthenticateResult> SchemeOnceAsync(
+        string scheme, Func<Task<Microsoft.AspNetCore.Authentication.AuthenticateResult>> authenticate)
+    {
+        lock (_lock)
+        {
+            _schemes ??= new(StringComparer.Ordinal);
+            if (!_schemes.TryGetValue(scheme, out var result))
+            {
+                _schemes[scheme] = result = authenticate();
+            }
+
+            return result;
         }
     }
 

@@ -55,4 +55,15 @@ public sealed class MethodContext
 
     /// <summary>The signed-in user's account, when <see cref="Session"/> belongs to a user.</summary>
     public Account? Account { get; internal set; }
+
+    /// <summary>
+    /// The caller as a <see cref="System.Security.Claims.ClaimsPrincipal"/>: the principal of the ASP.NET Core
+    /// authentication scheme that authenticated the call (<c>[Authorize(AuthenticationSchemes = "...")]</c>), else one
+    /// made from the signed-in <see cref="Account"/> (its id and roles); null for anonymous callers.
+    /// </summary>
+    public System.Security.Claims.ClaimsPrincipal? User
+    {
+        get => field ?? (Account is { } account ? field = Tessera.Auth.Accounts.AccountPrincipal.Of(account) : null);
+        internal set;
+    }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tessera.Auth.Accounts;
 using Tessera.Auth.Mail;
+using Tessera.Auth.Schemes;
 using Tessera.Auth.Sessions;
 using Tessera.Auth.Signing;
 using Tessera.Auth.Throttling;
@@ -11,7 +12,7 @@ using Tessera.Stores;
 
 namespace Tessera;
 
-/// <summary>Turns on accounts, sessions and request signing.</summary>
+/// <summary>Turns on accounts, sessions, request signing and HTTP Basic authentication.</summary>
 public static class TesseraAccountsExtensions
 {
     /// <summary>
@@ -60,6 +61,20 @@ public static class TesseraAccountsExtensions
         builder.Methods.AddType<AccountRecoveryMethods>();
         builder.Methods.AddType<TwoFactorMethods>();
         builder.Methods.AddType<JwtMethods>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers the ASP.NET Core authentication scheme <c>Basic</c> (RFC 7617) against Tessera's accounts, for
+    /// methods marked <c>[Authorize(AuthenticationSchemes = "Basic")]</c>: each request carries the user id and
+    /// password, checked like a sign-in and throttled the same way. Refused over plain HTTP. Turns accounts on.
+    /// </summary>
+    public static ITesseraBuilder AddBasicAuthentication(this ITesseraBuilder builder, Action<BasicAuthenticationOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddAccounts();
+        builder.Services.AddAuthentication().AddScheme<BasicAuthenticationOptions, BasicAuthenticationHandler>(
+            BasicAuthenticationHandler.SchemeName, configure ?? (_ => { }));
         return builder;
     }
 }

@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Tessera.Tests.Auth.Schemes;
+
+/// <summary>
+/// ASP.NET Core authentication schemes authenticate Tessera calls when a method names them: the built-in Basic scheme
+/// over real HTTPS (refused over HTTP), and a handler the application brings.
+/// </summary>
+public sealed class AuthenticationSchemeTests
+{
+    [Fact]
+    public async Task Basic_OverHttps_AuthenticatesWithTheAccountsPassword()
+    {
+        using var certificate = SelfSigned();
+        await using var host = await AuthHosts.StartAsync(
+            o =>
+            {
+                o.UseKestrel = true;
+                o.ConfigureBuilder = builder => builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(certificate)));
+            },
+            configure: t => t.AddBasicAuthentication().Methods.AddType<Guarded>());
+        using var https = Trusting(certificate, host);
+        await new TotoTestClient(https).CreateAccountAsync("ada", AuthHosts.Password);
+
+        var right = await CallAsync(https, "guarded.basic_who", Basic("ada", AuthHosts.Password));
+        var wrong = await CallAsync(https, "guarded.basic_who", Basic("ada", "not-the-password"));
+        var none = await CallAsync(https, "guarded.basic_who", null);
+
+        Assert.Equal("ada", right.Result.GetString());
+        Assert.Equal(1004, wrong.ErrorCode);
+        Assert.Equal(1004, none.ErrorCode);
+        Assert.StartsWith("https://", https.BaseAddress!.ToString());
+    }
+
+    [Fact]
+    public async Task Basic_OverPlainHttp_IsRefused_EvenWithTheRightPassword()
+    {
+        await using var host = await AuthHosts.StartAsync(o => o.UseKestrel = true, configure: t => t.AddBasicAuthentication().Methods.AddType<Guarded>());
+        await host.Toto.CreateAccountAsync("ada", AuthHosts.Password);
+
+        var answer = await CallAsync(host.Http, "guarded.basic_who", Basic("ada", AuthHosts.Password));
+
+        Assert.Equal(1004, answer.ErrorCode);
+    }
+
+    [Fact]
+    public async Task TheApplicationsOwnScheme_AuthenticatesCalls_WithItsRoles_AndNoTesseraAccount()
+    {
+        await using var host = await AuthHosts.StartAsync(
+            o => o.UseKestrel = true,
+            configure: t =>
+            {
+                t.Services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, PartnerKeyHandler>("PartnerKey", _ => { });
+                t.Methods.AddType<Guarded>();
+            });
+
+        var partner = await CallAsync(host.Http, "guarded.partner_who", ("X-Partner-Key", "acme-key"));
+        var admin = await CallAsync(host.Http, "guarded.partner_admin", ("X-Partner-Key", "acme-key"));
+        var unknown = await CallAsync(host.Http, "guarded.partner_who", ("X-Partner-Key", "nope"));
+        var sessionCaller = await host.Toto.Fresh().CreateAccountAsync("ada", AuthHosts.Password);
+        var bySession = host.Toto.Fresh();
+        bySession.SessionId = sessionCaller.Result.GetProperty("session_id").GetString();
+
+        Assert.Equal("acme|account:none", partner.Result.GetString());
+        Assert.Equal(1004, admin.ErrorCode);
+        Assert.Equal(1004, unknown.ErrorCode);
+        Assert.Equal(1004, (await bySession.CallAsync("guarded.partner_who")).ErrorCode);
+    }
+
+    public sealed class Guarded
+    {
+        [Method, Authorize(AuthenticationSchemes = "Basic")]
+        public string BasicWho(MethodContext context) => context.Account!.UserId;
+
+        [Method, Authorize(AuthenticationSchemes = "PartnerKey")]
+        public string PartnerWho(MethodContext context) => $"{context.User!.Identity!.Name}|account:{context.Account?.UserId ?? "none"}";
+
+        [Method, Authorize(AuthenticationSchemes = "PartnerKey", Roles = "admin")]
+        public string PartnerAdmin() => "admin";
+    }
+
+    /// <summary>A handler an application might already have: a partner key in a header.</summary>
+    public sealed class PartnerKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    {
+        protected override Task<AuthenticateResult> HandleAuthenticateAsync() =>
+            Task.FromResult(Request.Headers["X-Partner-Key"].ToString() == "acme-key"
+                ? AuthenticateResult.Success(new AuthenticationTicket(
+                    new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "acme"), new Claim(ClaimTypes.Role, "partner")], Scheme.Name)),
+                    Scheme.Name))
+                : AuthenticateResult.NoResult());
+    }
+
+    private static (string, string) Basic(string user, string password) =>
+        ("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+
+    private static Task<TotoResponse> CallAsync(HttpClient http, string method, (string Name, string Value)? header)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent($$"""{"method":"{{method}}"}""", Encoding.UTF8, "application/json") };
+        if (header is { } h)
+        {
+            request.Headers.TryAddWithoutValidation(h.Name, h.Value);
+        }
+
+        return new TotoTestClient(http).SendAsync(request);
+    }
+
+    private static X509Certificate2 SelfSigned()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(1));
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), password: null);
+    }
+
+    /// <summary>An HTTPS client that trusts exactly the test's certificate.</summary>
+    private static HttpClient Trusting(X509Certificate2 certificate, TesseraTestHost host) => new(new SocketsHttpHandler
+    {
+        SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == certificate.GetCertHashString() },
+    })
+    {
+        BaseAddress = host.Http.BaseAddress,
+        DefaultRequestHeaders = { Accept = { new MediaTypeWithQualityHeaderValue("application/json") } },
+    };
+}
