@@ -5,23 +5,12 @@ namespace Chat.Tests;
 /// <summary>The Chat page in Debian's Chromium, driven by Playwright: two users, two pages, live messages.</summary>
 public sealed class ChatBrowserTests
 {
-    private static readonly string[] ChromiumArguments =
-    [
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync",
-    ];
-
     [NeedsToolFact("chromium")]
     public async Task TwoUsers_OnTwoPages_SeeEachOthersMessagesLive()
     {
         await using var chat = await ChatService.StartAsync();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ChromiumArguments,
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var url = $"http://127.0.0.1:{chat.Port}/";
         var ada = await OpenAsync(browser, url, "ada");
         var bob = await OpenAsync(browser, url, "bob");

@@ -9,23 +9,12 @@ namespace Chat.Tests;
 /// </summary>
 public sealed class ChatForgeryTests
 {
-    private static readonly string[] ChromiumArguments =
-    [
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync",
-    ];
-
     [NeedsToolFact("chromium")]
     public async Task AttackerPages_CannotPostInTheSignedInUsersName()
     {
         await using var chat = await ChatService.StartAsync();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ChromiumArguments,
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var service = $"http://127.0.0.1:{chat.Port}";
         var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
