@@ -68,7 +68,9 @@ internal static class ErrorTable
         "origin listed in cors_origin, or carry the X-CSRF-Token header.");
 
     public static MethodError TooManyRequests(TimeSpan retryAfter) =>
-        new(ErrorCodes.TooManyRequests, $"Too many requests; retry in {RetryAfterSeconds(retryAfter)} seconds.");
+        new(ErrorCodes.TooManyRequests, RetryAfterSeconds(retryAfter) is var seconds && seconds == 1
+            ? "Too many requests; retry in 1 second."
+            : $"Too many requests; retry in {seconds} seconds.");
 
     /// <summary>Whole seconds to wait, rounded up, at least 1: what <c>Retry-After</c> says.</summary>
     public static long RetryAfterSeconds(TimeSpan retryAfter) => Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
