@@ -6,7 +6,8 @@ namespace Tessera.Redis;
 
 /// <summary>
 /// The one multiplexed connection to Redis that every store of the package shares. StackExchange.Redis reconnects and
-/// re-subscribes by itself; every operation here is bounded by <c>store_timeout</c> and an unreachable or slow server
+/// re-subscribes by itself; every operation is bounded by <c>store_timeout</c> (the client's own connect and
+/// command timeouts), and an unreachable or slow server
 /// becomes a <see cref="StoreUnavailableException"/> (error 1013).
 /// </summary>
 internal sealed class RedisConnection : IStoreStartup, IDisposable
@@ -26,6 +27,8 @@ internal sealed class RedisConnection : IStoreStartup, IDisposable
         _configuration.AbortOnConnectFail = false;
         _configuration.ConnectTimeout = (int)Timeout.TotalMilliseconds;
         _configuration.SyncTimeout = (int)Timeout.TotalMilliseconds;
+        // The client enforces store_timeout on every command itself, backlogged ones included (StackExchange.Redis 2+).
+        _configuration.AsyncTimeout = (int)Timeout.TotalMilliseconds;
         _configuration.ConnectRetry = 1;
         _multiplexer = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(_configuration));
     }
@@ -48,12 +51,15 @@ internal sealed class RedisConnection : IStoreStartup, IDisposable
         return await work(multiplexer.GetDatabase());
     });
 
-    /// <summary>Runs <paramref name="work"/> within <c>store_timeout</c>, turning failures to reach Redis into error 1013.</summary>
-    public async Task<T> GuardAsync<T>(Func<Task<T>> work)
+    /// <summary>
+    /// Runs <paramref name="work"/>, turning failures to reach Redis (its own <c>store_timeout</c> included) into error
+    /// 1013.
+    /// </summary>
+    public static async Task<T> GuardAsync<T>(Func<Task<T>> work)
     {
         try
         {
-            return await work().WaitAsync(Timeout);
+            return await work();
         }
         catch (Exception exception) when (IsUnavailable(exception))
         {
@@ -61,7 +67,7 @@ internal sealed class RedisConnection : IStoreStartup, IDisposable
         }
     }
 
-    public Task GuardAsync(Func<Task> work) => GuardAsync(async () =>
+    public static Task GuardAsync(Func<Task> work) => GuardAsync(async () =>
     {
         await work();
         return true;

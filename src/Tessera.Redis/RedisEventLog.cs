@@ -76,11 +76,11 @@ internal sealed class RedisEventLog(RedisConnection redis, IOptions<EventOptions
             {
                 try
                 {
-                    multiplexer ??= await redis.GuardAsync(redis.MultiplexerAsync);
+                    multiplexer ??= await RedisConnection.GuardAsync(redis.MultiplexerAsync);
                     multiplexer.ConnectionRestored -= OnRestored;
                     multiplexer.ConnectionRestored += OnRestored;
                     // StackExchange.Redis re-subscribes by itself after a reconnect; only the first subscribe is ours.
-                    await redis.GuardAsync(() => multiplexer.GetSubscriber().SubscribeAsync(
+                    await RedisConnection.GuardAsync(() => multiplexer.GetSubscriber().SubscribeAsync(
                         redis.Keys.EventChannel,
                         (_, value) => onNotice(RedisEventEntry.ParseNotice(value!))));
                     break;

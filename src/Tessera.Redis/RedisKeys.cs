@@ -33,5 +33,5 @@ internal sealed class RedisKeys(string prefix)
 
     public RedisKey Events => _tag + "events";
 
-    public RedisChannel EventChannel => _tag + "events";
+    public RedisChannel EventChannel => RedisChannel.Literal(_tag + "events");
 }
