@@ -53,9 +53,15 @@ internal static class JsonToMessagePack
 
                 break;
             case JsonValueKind.Object:
-                var properties = value.EnumerateObject().ToList();
-                WriteCount(output, properties.Count, fixBase: 0x80, code16: 0xde, code32: 0xdf);
-                foreach (var property in properties)
+                // Counted by a first pass rather than a list: the object enumerator is a struct, a list is garbage.
+                var count = 0;
+                foreach (var _ in value.EnumerateObject())
+                {
+                    count++;
+                }
+
+                WriteCount(output, count, fixBase: 0x80, code16: 0xde, code32: 0xdf);
+                foreach (var property in value.EnumerateObject())
                 {
                     WriteString(output, property.Name);
                     Write(output, property.Value, binaryMember: null, asBinary: binaryMember is not null && property.NameEquals(binaryMember));

@@ -3,7 +3,13 @@ using System.Text.Json;
 
 namespace Tessera.Wires.MessagePack;
 
-/// <summary>MessagePack bodies (<c>application/msgpack</c>) on the Toto endpoint, through the project's own codec.</summary>
+/// <summary>
+/// MessagePack bodies (<c>application/msgpack</c>) on the Toto endpoint, through the project's own codec. Measured
+/// against the MessagePack library 2.5.307 (bench/results/messagepack.md, BenchmarkDotNet): reading an envelope the
+/// library is 1.34x (its ConvertToJson, with 1.8x the allocation) to 1.53x (its reader under this translation) slower,
+/// and on 100 rows and on the answer path it is no faster; so the codec stays, with no dependency and its own offsets in
+/// every refusal.
+/// </summary>
 internal sealed class MessagePackBodyFormat : IBodyFormat
 {
     public string MediaType => "application/msgpack";
