@@ -1,8 +1,9 @@
 // Measures each session backend the same way, two Tessera instances (in one process, each with its own stores,
 // connections and event bus) sharing one store:
 //   - session lookups per second: ISessionStore.FindAsync of existing sessions by 8 concurrent callers;
+//   - event publish throughput: 4 publishers on instance A appending as fast as the log takes them;
 //   - event fan-out latency: publish on instance A until a subscriber on instance B has the event, one at a time.
-// Usage: StoreBench --postgres=CONNECTION --redis=HOST:PORT [--seconds=5] [--events=300]
+// Usage: StoreBench --postgres=CONNECTION --redis=HOST:PORT [--mysql=CONNECTION] [--seconds=5] [--events=300]
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,7 @@ var backends = new (string Name, Dictionary<string, string?> Config)[]
 {
     ("SQLite (one file)", new() { ["Tessera:Storage:Database"] = "Sqlite", ["Tessera:Storage:DbConnection"] = $"Data Source={sqliteFile}" }),
     ("PostgreSQL", new() { ["Tessera:Storage:Database"] = "Postgres", ["Tessera:Storage:DbConnection"] = options["postgres"] }),
+    ("MySQL (MariaDB)", new() { ["Tessera:Storage:Database"] = "mysql", ["Tessera:Storage:DbConnection"] = options.GetValueOrDefault("mysql") }),
     ("Redis (sessions, events)", new()
     {
         ["Tessera:Storage:Database"] = "Sqlite", ["Tessera:Storage:DbConnection"] = $"Data Source={sqliteFile}",
@@ -26,15 +28,16 @@ var backends = new (string Name, Dictionary<string, string?> Config)[]
     }),
 };
 
-Console.WriteLine("| backend | session lookups/s (8 callers) | fan-out p50 ms | p90 ms | p99 ms | max ms |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-foreach (var (name, config) in backends)
+Console.WriteLine("| backend | session lookups/s (8 callers) | events published/s (4 publishers) | fan-out p50 ms | p90 ms | p99 ms | max ms |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+foreach (var (name, config) in backends.Where(b => b.Config["Tessera:Storage:DbConnection"] is not null))
 {
     await using var a = await StartAsync(config);
     await using var b = await StartAsync(config);
     var lookups = await MeasureLookupsAsync(a.Services.GetRequiredService<ISessionStore>(), TimeSpan.FromSeconds(seconds));
+    var published = await MeasurePublishingAsync(a.Services.GetRequiredService<IEventBus>(), TimeSpan.FromSeconds(seconds));
     var latencies = await MeasureFanOutAsync(a.Services.GetRequiredService<IEventBus>(), b.Services.GetRequiredService<IEventBus>(), eventCount);
-    Console.WriteLine($"| {name} | {lookups:N0} | {Percentile(latencies, 0.50):0.00} | {Percentile(latencies, 0.90):0.00} | {Percentile(latencies, 0.99):0.00} | {latencies[^1]:0.00} |");
+    Console.WriteLine($"| {name} | {lookups:N0} | {published:N0} | {Percentile(latencies, 0.50):0.00} | {Percentile(latencies, 0.90):0.00} | {Percentile(latencies, 0.99):0.00} | {latencies[^1]:0.00} |");
 }
 
 foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(sqliteFile) + "*"))
@@ -43,7 +46,7 @@ foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(sql
 }
 
 static Task<TesseraTestHost> StartAsync(Dictionary<string, string?> config) => TesseraTestHost.StartAsync(
-    t => t.AddAccounts().AddPostgreSql().AddRedis(),
+    t => t.AddAccounts().AddPostgreSql().AddMySql().AddRedis(),
     o =>
     {
         foreach (var (key, value) in config)
@@ -95,6 +98,25 @@ static async Task<double> MeasureLookupsAsync(ISessionStore store, TimeSpan dura
         }));
         return (await Task.WhenAll(workers)).Sum();
     }
+}
+
+static async Task<double> MeasurePublishingAsync(IEventBus bus, TimeSpan duration)
+{
+    var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+    var clock = Stopwatch.StartNew();
+    var publishers = Enumerable.Range(0, 4).Select(publisher => Task.Run(async () =>
+    {
+        long count = 0;
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            await bus.PublishAsync("bench.publish", new { publisher, count });
+            count++;
+        }
+
+        return count;
+    }));
+    var total = (await Task.WhenAll(publishers)).Sum();
+    return total / clock.Elapsed.TotalSeconds;
 }
 
 static async Task<double[]> MeasureFanOutAsync(IEventBus publisher, IEventBus subscriberBus, int count)

@@ -2,9 +2,9 @@ using Tessera;
 
 // Toto's chat template, done right: accounts, a long-poll method, and a page that follows messages over SSE.
 var builder = TesseraServer.CreateBuilder(args);
-// PostgreSQL and Redis are registered but only used when the configuration picks them
-// (--database=postgres, --session_store=redis), as in HelloService.
-builder.Services.AddTessera().AddAccounts().AddPostgreSql().AddRedis();
+// PostgreSQL, MySQL and Redis are registered but only used when the configuration picks them
+// (--database=postgres or mysql, --session_store=redis), as in HelloService.
+builder.Services.AddTessera().AddAccounts().AddPostgreSql().AddMySql().AddRedis();
 // The page's EventSource cannot send headers, so the session also travels in its HttpOnly cookie.
 builder.Services.Configure<TesseraSessionOptions>(sessions => sessions.UseCookies = true);
 

@@ -8,15 +8,17 @@ namespace Tessera.Tests.Samples;
 /// </summary>
 public sealed class SamplesOnEveryBackendTests
 {
-    [NeedsServerTheory("postgres", "redis")]
+    [NeedsServerTheory("postgres", "redis", "mariadb")]
     [InlineData("HelloService", "memory")]
     [InlineData("HelloService", "sqlite")]
     [InlineData("HelloService", "postgres")]
     [InlineData("HelloService", "redis")]
+    [InlineData("HelloService", "mysql")]
     [InlineData("Chat", "memory")]
     [InlineData("Chat", "sqlite")]
     [InlineData("Chat", "postgres")]
     [InlineData("Chat", "redis")]
+    [InlineData("Chat", "mysql")]
     public async Task Sample_StartsAndAnswersASmokeCall_OnEveryBackend(string sample, string backend)
     {
         var directory = Directory.CreateTempSubdirectory("tessera-sample-");
@@ -27,6 +29,7 @@ public sealed class SamplesOnEveryBackendTests
                 "memory" => ["--database=memory"],
                 "sqlite" => ["--database=sqlite", $"--db_connection=Data Source={Path.Combine(directory.FullName, "sample.db")}"],
                 "postgres" => ["--database=postgres", "--db_connection=" + await (await PostgresServer.SharedAsync()).CreateDatabaseAsync()],
+                "mysql" => ["--database=mysql", "--db_connection=" + await (await MariaDbServer.SharedAsync()).CreateDatabaseAsync()],
                 _ => ["--database=sqlite", $"--db_connection=Data Source={Path.Combine(directory.FullName, "sample.db")}",
                     "--session_store=redis", "--redis=" + (await RedisServer.SharedAsync()).Configuration, "--redis_prefix=" + RedisServer.NewPrefix()],
             };

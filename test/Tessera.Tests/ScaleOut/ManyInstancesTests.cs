@@ -8,9 +8,10 @@ namespace Tessera.Tests.ScaleOut;
 /// </summary>
 public sealed class ManyInstancesTests
 {
-    [NeedsServerTheory("postgres", "redis")]
+    [NeedsServerTheory("postgres", "redis", "mariadb")]
     [InlineData("database")]
     [InlineData("redis")]
+    [InlineData("mysql")]
     public async Task ThreeInstances_ShareAccountsSessionsAndLogout(string sessionStore)
     {
         await using var cluster = await ServiceCluster.StartAsync(3, sessionStore);
@@ -40,9 +41,10 @@ public sealed class ManyInstancesTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"instance B still honoured the session {clock.ElapsedMilliseconds} ms after logout on C");
     }
 
-    [NeedsServerTheory("postgres", "redis")]
+    [NeedsServerTheory("postgres", "redis", "mariadb")]
     [InlineData("database")]
     [InlineData("redis")]
+    [InlineData("mysql")]
     public async Task EventPublishedOnA_ReachesAnSseSubscriberOnC(string sessionStore)
     {
         await using var cluster = await ServiceCluster.StartAsync(3, sessionStore);
@@ -64,9 +66,10 @@ public sealed class ManyInstancesTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"the event took {clock.ElapsedMilliseconds} ms to cross instances");
     }
 
-    [NeedsServerTheory("postgres", "redis")]
+    [NeedsServerTheory("postgres", "redis", "mariadb")]
     [InlineData("database")]
     [InlineData("redis")]
+    [InlineData("mysql")]
     public async Task KillNineOfOneInstance_DuringAStreamOfWrites_LosesNoAcknowledgedWrite(string sessionStore)
     {
         await using var cluster = await ServiceCluster.StartAsync(3, sessionStore);

@@ -19,11 +19,15 @@ public sealed class ServiceCluster : IAsyncDisposable
     /// <summary>The store arguments every instance was started with.</summary>
     public string[] Arguments { get; }
 
-    /// <summary>Starts <paramref name="count"/> instances on a fresh database; <paramref name="sessionStore"/> is "database" or "redis".</summary>
+    /// <summary>
+    /// Starts <paramref name="count"/> instances on a fresh database; <paramref name="sessionStore"/> is "database" or
+    /// "redis" (PostgreSQL holding the accounts), or "mysql" (everything in MariaDB).
+    /// </summary>
     public static async Task<ServiceCluster> StartAsync(int count, string sessionStore, PostgresServer? postgres = null, RedisServer? redis = null)
     {
-        postgres ??= await PostgresServer.SharedAsync();
-        List<string> arguments = ["--database=postgres", "--db_connection=" + await postgres.CreateDatabaseAsync(), "--store_timeout=2"];
+        List<string> arguments = sessionStore == "mysql"
+            ? ["--database=mysql", "--db_connection=" + await (await MariaDbServer.SharedAsync()).CreateDatabaseAsync(), "--store_timeout=2"]
+            : ["--database=postgres", "--db_connection=" + await (postgres ?? await PostgresServer.SharedAsync()).CreateDatabaseAsync(), "--store_timeout=2"];
         if (sessionStore == "redis")
         {
             redis ??= await RedisServer.SharedAsync();

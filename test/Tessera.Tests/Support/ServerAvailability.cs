@@ -18,6 +18,7 @@ public static class ServerAvailability
             "postgres" => PostgresBinDirectory is not null,
             "redis" => ExternalTool.IsOnPath("redis-server"),
             "nginx" => File.Exists(NginxProgram),
+            "mariadb" => File.Exists(MariaDbProgram),
             _ => throw new ArgumentOutOfRangeException(nameof(server), server, "Unknown server."),
         };
         return installed
@@ -32,6 +33,7 @@ public static class ServerAvailability
         {
             "postgres" => PostgresBinDirectory is not null,
             "nginx" => File.Exists(NginxProgram),
+            "mariadb" => File.Exists(MariaDbProgram),
             _ => ExternalTool.IsOnPath("redis-server"),
         };
         if (!installed)
@@ -41,6 +43,8 @@ public static class ServerAvailability
     }
 
     public const string NginxProgram = "/usr/sbin/nginx";
+
+    public const string MariaDbProgram = "/usr/sbin/mariadbd";
 
     /// <summary>The newest installed PostgreSQL's bin folder (initdb, pg_ctl), or null when none is installed.</summary>
     public static string? PostgresBinDirectory { get; } =
@@ -56,6 +60,7 @@ public static class ServerAvailability
     {
         "postgres" => "postgresql",
         "redis" => "redis-server",
+        "mariadb" => "mariadb-server",
         _ => server,
     };
 }
