@@ -15,7 +15,7 @@ public sealed class ChatOptionsTests
 
     [Theory]
     [InlineData("--session_tll=60", "unknown option --session_tll; did you mean --session_ttl?")]
-    [InlineData("--database=mysql", "--database=mysql: no store backend of that name is registered; registered: memory (")]
+    [InlineData("--database=oracle", "--database=oracle: no store backend of that name is registered; registered: memory (")]
     public async Task BadOption_StopsStartUpWithOneLine(string argument, string expected)
     {
         var (exitCode, output) = await ServiceProcess.RunToExitAsync("Chat", argument);

@@ -119,7 +119,7 @@ public sealed class TesseraServerProcessTests
     [InlineData("--databse=memory", "unknown option --databse; did you mean --database?")]
     [InlineData("--hmac=sometimes", "--hmac=sometimes: allowed values are off, legacy, toto, signed.")]
     [InlineData("--port=eighty", "--port=eighty: expected a number.")]
-    [InlineData("--database=mysql", "--database=mysql: no store backend of that name is registered; registered: memory (")]
+    [InlineData("--database=oracle", "--database=oracle: no store backend of that name is registered; registered: memory (")]
     public async Task BadOption_StopsStartUpWithOneLineNamingTheFlag(string argument, string expected)
     {
         var (exitCode, output) = await ServiceProcess.RunToExitAsync("HelloService", argument);

@@ -5,7 +5,7 @@ public sealed class StoreSelectionTests
     [Theory]
     [InlineData("Postgres", "Database", "--database=postgres: no store backend of that name is registered; registered: memory (", "AddPostgreSql()")]
     [InlineData("Sqlite", "Redis", "--session_store=redis: no store backend of that name is registered; registered: memory (", "AddRedis()")]
-    [InlineData("mysql", "Database", "--database=mysql: no store backend of that name is registered; registered: memory (", "sqlite (")]
+    [InlineData("oracle", "Database", "--database=oracle: no store backend of that name is registered; registered: memory (", "sqlite (")]
     public async Task UnknownBackend_StopsStartUpListingTheRegisteredOnes(string database, string sessionStore, string message, string hint)
     {
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => AuthHosts.StartAsync(

@@ -19,6 +19,30 @@ public sealed class MariaDbServer : IAsyncDisposable
         return server;
     });
 
+    private const string FolderPrefix = "tessera-mariadb-";
+    private const string OwnerFile = "owner.pid";
+
+    /// <summary>
+    /// Stops servers left by test processes that died without disposing them (the test host is killed, not exited, so
+    /// the exit hook alone is not enough): each folder names its owner, and mariadbd writes its own pid beside it.
+    /// </summary>
+    private static readonly Lazy<bool> SweptLeftovers = new(() =>
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        {
+            var owner = Path.Combine(folder, OwnerFile);
+            if (!File.Exists(owner) || !int.TryParse(File.ReadAllText(owner).Trim(), out var ownerId) || IsAlive(ownerId))
+            {
+                continue;
+            }
+
+            KillDaemon(Path.Combine(folder, "pid"));
+            Directory.Delete(folder, recursive: true);
+        }
+
+        return true;
+    });
+
     private readonly string _directory;
     private Process? _process;
 
@@ -40,7 +64,9 @@ public sealed class MariaDbServer : IAsyncDisposable
     public static async Task<MariaDbServer> StartAsync()
     {
         ServerAvailability.Require("mariadb");
-        var directory = Directory.CreateTempSubdirectory("tessera-mariadb-").FullName;
+        _ = SweptLeftovers.Value;
+        var directory = Directory.CreateTempSubdirectory(FolderPrefix).FullName;
+        await File.WriteAllTextAsync(Path.Combine(directory, OwnerFile), Environment.ProcessId.ToString());
         var server = new MariaDbServer(directory, ServiceProcess.FreePort());
         if (Environment.UserName == "root")
         {
@@ -102,23 +128,10 @@ public sealed class MariaDbServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the server as an administrator would (SIGTERM, waiting for it to exit).</summary>
+    /// <summary>Stops the server at once (a kill; InnoDB recovers from it) and waits for it to exit.</summary>
     public async Task StopAsync()
     {
-        var pidFile = Path.Combine(_directory, "pid");
-        if (File.Exists(pidFile) && int.TryParse((await File.ReadAllTextAsync(pidFile)).Trim(), out var pid))
-        {
-            try
-            {
-                using var daemon = Process.GetProcessById(pid);
-                daemon.Kill(entireProcessTree: false);
-                await daemon.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            }
-            catch (ArgumentException)
-            {
-                // Already gone.
-            }
-        }
+        await Task.Run(() => KillDaemon(Path.Combine(_directory, "pid")));
 
         if (_process is { HasExited: false })
         {
@@ -132,6 +145,41 @@ public sealed class MariaDbServer : IAsyncDisposable
         await StopAsync();
         _process?.Dispose();
         Directory.Delete(_directory, recursive: true);
+    }
+
+    private static void KillDaemon(string pidFile)
+    {
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
+        {
+            return;
+        }
+
+        try
+        {
+            using var daemon = Process.GetProcessById(pid);
+            if (daemon.ProcessName.StartsWith("mariadbd", StringComparison.Ordinal))
+            {
+                daemon.Kill();
+                daemon.WaitForExit(30_000);
+            }
+        }
+        catch (ArgumentException)
+        {
+            // Already gone.
+        }
+    }
+
+    private static bool IsAlive(int processId)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static (string Program, string[] Args) AsServerUser(string program, string[] args) =>
