@@ -99,12 +99,16 @@ public sealed class MariaDbServer : IAsyncDisposable
 
     public async Task StartAgainAsync()
     {
-        var (program, args) = AsServerUser(Daemon,
-        [
-            "--no-defaults", $"--datadir={DataDirectory}", $"--socket={Path.Combine(_directory, "s.sock")}", $"--port={Port}",
+        // A watchdog shell stops the server within a second of the test process's death: test hosts are killed, not
+        // exited, so no exit hook of ours would run. (/proc/PID, not kill -0: the mysql user may not signal root.)
+        var daemon = string.Join(' ', new[]
+        {
+            Daemon, "--no-defaults", $"--datadir={DataDirectory}", $"--socket={Path.Combine(_directory, "s.sock")}", $"--port={Port}",
             "--bind-address=127.0.0.1", "--skip-networking=0", $"--pid-file={Path.Combine(_directory, "pid")}",
             "--innodb-flush-log-at-trx-commit=2", "--max-connections=300", $"--log-error={Path.Combine(_directory, "error.log")}",
-        ]);
+        }.Select(argument => "'" + argument + "'"));
+        var watchdog = $"{daemon} & d=$!; while [ -d /proc/{Environment.ProcessId} ] && kill -0 $d 2>/dev/null; do sleep 1; done; kill $d 2>/dev/null; wait $d";
+        var (program, args) = AsServerUser("bash", ["-c", watchdog]);
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)
         {
