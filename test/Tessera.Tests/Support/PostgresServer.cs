@@ -15,6 +15,41 @@ public sealed class PostgresServer : IAsyncDisposable
         return server;
     });
 
+    private const string FolderPrefix = "tessera-pg-";
+    private const string OwnerFile = "owner.pid";
+
+    /// <summary>
+    /// Removes servers and folders left by test processes that died without disposing them (test hosts are killed,
+    /// not exited, so the exit hook does not always run): each folder names its owner; a dead owner's server is
+    /// stopped and its folder deleted, so repeated runs do not fill the disk.
+    /// </summary>
+    private static readonly Lazy<Task> SweptLeftovers = new(async () =>
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        {
+            var owner = Path.Combine(folder, OwnerFile);
+            if (!File.Exists(owner) || !int.TryParse(File.ReadAllText(owner).Trim(), out var ownerId) || Directory.Exists($"/proc/{ownerId}"))
+            {
+                continue;
+            }
+
+            var leftover = new PostgresServer(folder, port: 0);
+            if (File.Exists(Path.Combine(leftover.DataDirectory, "postmaster.pid")))
+            {
+                try
+                {
+                    await leftover.RunPostgresToolAsync("pg_ctl", ["-D", leftover.DataDirectory, "-m", "immediate", "-w", "stop"]);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Not running any more.
+                }
+            }
+
+            Directory.Delete(folder, recursive: true);
+        }
+    });
+
     private readonly string _directory;
 
     private PostgresServer(string directory, int port)
@@ -38,7 +73,9 @@ public sealed class PostgresServer : IAsyncDisposable
     public static async Task<PostgresServer> StartAsync()
     {
         ServerAvailability.Require("postgres");
-        var directory = Directory.CreateTempSubdirectory("tessera-pg-").FullName;
+        await SweptLeftovers.Value;
+        var directory = Directory.CreateTempSubdirectory(FolderPrefix).FullName;
+        await File.WriteAllTextAsync(Path.Combine(directory, OwnerFile), Environment.ProcessId.ToString());
         var server = new PostgresServer(directory, ServiceProcess.FreePort());
         if (Environment.UserName == "root")
         {
