@@ -3,7 +3,7 @@
 //   - session lookups per second: ISessionStore.FindAsync of existing sessions by 8 concurrent callers;
 //   - event publish throughput: 4 publishers on instance A appending as fast as the log takes them;
 //   - event fan-out latency: publish on instance A until a subscriber on instance B has the event, one at a time.
-// Usage: StoreBench --postgres=CONNECTION --redis=HOST:PORT [--mysql=CONNECTION] [--seconds=5] [--events=300]
+// Usage: StoreBench --postgres=CONNECTION --redis=HOST:PORT [--mysql=CONNECTION] [--nats=URL] [--seconds=5] [--events=300]
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +26,11 @@ var backends = new (string Name, Dictionary<string, string?> Config)[]
         ["Tessera:Storage:Database"] = "Sqlite", ["Tessera:Storage:DbConnection"] = $"Data Source={sqliteFile}",
         ["Tessera:Storage:SessionStore"] = "Redis", ["Tessera:Storage:Redis"] = options["redis"],
     }),
+    ("NATS JetStream (events; sessions in SQLite)", new()
+    {
+        ["Tessera:Storage:Database"] = "Sqlite", ["Tessera:Storage:DbConnection"] = options.ContainsKey("nats") ? $"Data Source={sqliteFile}" : null,
+        ["Tessera:Storage:Events"] = "nats", ["Tessera:Storage:Nats"] = options.GetValueOrDefault("nats"), ["Tessera:Storage:NatsStream"] = "bench",
+    }),
 };
 
 Console.WriteLine("| backend | session lookups/s (8 callers) | events published/s (4 publishers) | fan-out p50 ms | p90 ms | p99 ms | max ms |");
@@ -46,7 +51,7 @@ foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(sql
 }
 
 static Task<TesseraTestHost> StartAsync(Dictionary<string, string?> config) => TesseraTestHost.StartAsync(
-    t => t.AddAccounts().AddPostgreSql().AddMySql().AddRedis(),
+    t => t.AddAccounts().AddPostgreSql().AddMySql().AddRedis().AddNats(),
     o =>
     {
         foreach (var (key, value) in config)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Session lookups per second, event publishing throughput and event fan-out latency across two instances, for SQLite,
-# PostgreSQL, MySQL (MariaDB) and Redis, measured the same way (bench/StoreBench). Starts a private PostgreSQL, MariaDB
-# and redis-server on free ports, like the tests.
+# PostgreSQL, MySQL (MariaDB), Redis and NATS JetStream (events only), measured the same way (bench/StoreBench). Starts a
+# private PostgreSQL, MariaDB, redis-server and nats-server on free ports, like the tests.
 #
 #   bench/stores/run.sh            report in bench/results/stores.md
 #   bench/stores/run.sh --quick    a short run, report on standard output only
@@ -19,9 +19,12 @@ as_postgres() { if [[ "$(id -u)" == 0 ]]; then runuser -u postgres -- "$@"; else
 
 as_mysql() { if [[ "$(id -u)" == 0 ]]; then runuser -u mysql -- "$@"; else "$@"; fi; }
 
-pg_port="$(free_port)"; redis_port="$(free_port)"; maria_port="$(free_port)"
-mkdir -p "$work/pg" "$work/maria" && { [[ "$(id -u)" != 0 ]] || chown postgres "$work/pg"; } && { [[ "$(id -u)" != 0 ]] || chown mysql "$work/maria"; }
+pg_port="$(free_port)"; redis_port="$(free_port)"; maria_port="$(free_port)"; nats_port="$(free_port)"
+mkdir -p "$work/pg" "$work/maria" "$work/nats" && { [[ "$(id -u)" != 0 ]] || chown postgres "$work/pg"; } \
+  && { [[ "$(id -u)" != 0 ]] || chown mysql "$work/maria"; } && { [[ "$(id -u)" != 0 ]] || chown nobody "$work/nats"; }
+as_nobody() { if [[ "$(id -u)" == 0 ]]; then runuser -u nobody -- "$@"; else "$@"; fi; }
 cleanup() {
+  [[ -f "$work/nats/pid" ]] && kill "$(cat "$work/nats/pid")" 2> /dev/null || true
   [[ -f "$work/maria/pid" ]] && kill "$(cat "$work/maria/pid")" 2> /dev/null && sleep 1 || true
   as_postgres "$pg_bin/pg_ctl" -D "$work/pg/data" -m immediate stop > /dev/null 2>&1 || true
   redis-cli -p "$redis_port" shutdown nosave > /dev/null 2>&1 || true
@@ -37,11 +40,12 @@ as_mysql mariadb-install-db --no-defaults --datadir="$work/maria/data" --auth-ro
 # Durable like PostgreSQL above: InnoDB flushes its log at every commit (the default).
 as_mysql /usr/sbin/mariadbd --no-defaults --datadir="$work/maria/data" --socket="$work/maria/s.sock" --port="$maria_port" \
   --bind-address=127.0.0.1 --skip-networking=0 --pid-file="$work/maria/pid" --log-error="$work/maria/error.log" > /dev/null 2>&1 &
+as_nobody /usr/sbin/nats-server -a 127.0.0.1 -p "$nats_port" -js -sd "$work/nats/js" -P "$work/nats/pid" -l "$work/nats/log" &
 for _ in $(seq 1 100); do mariadb --no-defaults -h 127.0.0.1 -P "$maria_port" -u root -e 'CREATE DATABASE IF NOT EXISTS bench' 2> /dev/null && break; sleep 0.1; done
 
 dotnet publish bench/StoreBench -c Release -o "$work/bench" --nologo -v quiet > /dev/null
 table="$(dotnet "$work/bench/StoreBench.dll" "--postgres=Host=127.0.0.1;Port=$pg_port;Username=tessera;Database=postgres" \
-  "--redis=127.0.0.1:$redis_port" "--mysql=Server=127.0.0.1;Port=$maria_port;User ID=root;Database=bench" \
+  "--redis=127.0.0.1:$redis_port" "--mysql=Server=127.0.0.1;Port=$maria_port;User ID=root;Database=bench" "--nats=nats://127.0.0.1:$nats_port" \
   "--seconds=$seconds" "--events=$events")"
 echo "$table"
 
@@ -50,7 +54,7 @@ if [[ -n "$out" ]]; then
     echo "# Store backends: session lookups, event publishing and fan-out across instances"
     echo
     echo "Measured by \`bench/stores/run.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores, Release build; PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}'),"
-    echo "MariaDB $(/usr/sbin/mariadbd --version | sed -E 's/.*Ver ([0-9.]+)-.*/\1/') and Redis $(redis-server --version | sed -E 's/.*v=([0-9.]+).*/\1/') on the same machine over loopback, default Tessera options."
+    echo "MariaDB $(/usr/sbin/mariadbd --version | sed -E 's/.*Ver ([0-9.]+)-.*/\1/'), NATS $(/usr/sbin/nats-server --version | sed -E 's/.*v([0-9.]+).*/\1/') and Redis $(redis-server --version | sed -E 's/.*v=([0-9.]+).*/\1/') on the same machine over loopback, default Tessera options."
     echo "Two Tessera instances share each store. Lookups: \`ISessionStore.FindAsync\` of existing sessions by 8 concurrent"
     echo "callers for ${seconds} s. Publishing: 4 publishers on instance A for ${seconds} s. Fan-out: publish on instance A until a"
     echo "subscriber on instance B has the event, ${events} events one at a time."

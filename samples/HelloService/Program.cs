@@ -1,6 +1,6 @@
 using Tessera;
 
 // The PostgreSQL and Redis stores are registered but only used when the configuration asks for them
-// (--database=postgres or mysql, --session_store=redis): the same build runs on one machine or many. Likewise SMTP mail for
+// (--database=postgres or mysql, --session_store=redis, --events=nats): the same build runs on one machine or many. Likewise SMTP mail for
 // password reset links is only sent once --smtp_host and --mail_from are given.
-TesseraServer.Run(args, tessera => tessera.AddAccounts().AddBson().AddPostgreSql().AddMySql().AddRedis().AddSmtpMail());
+TesseraServer.Run(args, tessera => tessera.AddAccounts().AddBson().AddPostgreSql().AddMySql().AddRedis().AddNats().AddSmtpMail());

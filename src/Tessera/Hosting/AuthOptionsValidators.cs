@@ -20,6 +20,12 @@ internal sealed class StorageOptionsValidator(IEnumerable<StoreBackend> backends
             Check("session_store", sessions, StoreRoles.Sessions, registered, failures);
         }
 
+        var events = StoreSelection.Normalize(options.Events);
+        if (events is not (StoreSelection.SameAsSessions or ""))
+        {
+            Check("events", events, StoreRoles.Events, registered, failures);
+        }
+
         if (registered.ContainsKey(database) && database is not (StoreSelection.Memory or StoreSelection.Sqlite)
             && string.IsNullOrWhiteSpace(options.DbConnection))
         {
@@ -38,13 +44,16 @@ internal sealed class StorageOptionsValidator(IEnumerable<StoreBackend> backends
     {
         if (!registered.TryGetValue(value, out var backend))
         {
-            var known = string.Join(", ", registered.Values.Where(b => b.Roles.HasFlag(role)).Select(b => $"{b.Name} ({b.Description})"));
+            var known = string.Join(", ", registered.Values
+                .Where(b => b.Roles.HasFlag(role) || (role == StoreRoles.Events && b.Roles.HasFlag(StoreRoles.Sessions)))
+                .Select(b => $"{b.Name} ({b.Description})"));
             failures.Add($"--{option}={value}: no store backend of that name is registered; registered: {known}. " +
                 "A backend comes with its package: reference it and call its Add method on the Tessera builder (AddPostgreSql(), AddRedis()).");
         }
-        else if (!backend.Roles.HasFlag(role))
+        else if (!backend.Roles.HasFlag(role) && !(role == StoreRoles.Events && backend.Roles.HasFlag(StoreRoles.Sessions)))
         {
-            failures.Add($"--{option}={value}: {backend.Description} cannot keep {(role == StoreRoles.Database ? "accounts" : "sessions")}.");
+            var what = role switch { StoreRoles.Database => "accounts", StoreRoles.Sessions => "sessions", _ => "the event log" };
+            failures.Add($"--{option}={value}: {backend.Description} cannot keep {what}.");
         }
     }
 }

@@ -8,7 +8,8 @@ namespace Tessera.Hosting;
 
 /// <summary>
 /// Picks each store by the backend name the configuration gives: <c>database</c> for accounts (and, by default,
-/// everything else), <c>session_store</c> for sessions, nonces and the event log when they live elsewhere. Memory and
+/// everything else), <c>session_store</c> for sessions, nonces and the event log when they live elsewhere, <c>events</c>
+/// for the event log alone. Memory and
 /// SQLite are built in; every other backend is a package that registered a <see cref="StoreBackend"/> by name.
 /// </summary>
 internal static class StoreSelection
@@ -40,7 +41,7 @@ internal static class StoreSelection
         var name => Keyed<INonceStore>(services, name),
     };
 
-    public static IEventLog EventLog(IServiceProvider services) => SessionBackend(services) switch
+    public static IEventLog EventLog(IServiceProvider services) => EventBackend(services) switch
     {
         Memory => new MemoryEventLog(),
         Sqlite => new SqliteEventLog(services.GetRequiredService<SqliteDatabase>()),
@@ -55,6 +56,16 @@ internal static class StoreSelection
         var storage = Storage(services);
         var sessions = Normalize(storage.SessionStore);
         return sessions is SameAsDatabase or "" ? Normalize(storage.Database) : sessions;
+    }
+
+    /// <summary>The <c>events</c> value that keeps the event log with the sessions (the default).</summary>
+    public const string SameAsSessions = "sessions";
+
+    /// <summary>The backend that keeps the event log.</summary>
+    public static string EventBackend(IServiceProvider services)
+    {
+        var events = Normalize(Storage(services).Events);
+        return events is SameAsSessions or "" ? SessionBackend(services) : events;
     }
 
     public static string Normalize(string? name) => (name ?? string.Empty).Trim().ToLowerInvariant();

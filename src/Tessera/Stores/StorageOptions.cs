@@ -29,6 +29,21 @@ public sealed class StorageOptions
     [Description("Where sessions, nonces and events live: database (the default) or a registered backend's name (redis).")]
     public string SessionStore { get; set; } = "database";
 
+    /// <summary>
+    /// Where the event log lives: <c>sessions</c> (with sessions, the default) or a registered backend's name
+    /// (<c>nats</c>: a JetStream stream), while accounts and sessions stay where the other options put them.
+    /// </summary>
+    [Description("Where the event log lives: sessions (with the sessions, the default) or a registered backend's name (nats).")]
+    public string Events { get; set; } = "sessions";
+
+    /// <summary>The NATS server(s) for <c>events=nats</c>: <c>nats://host:port</c>, comma-separated for a cluster.</summary>
+    [Description("NATS server for events=nats, as nats://host:port.")]
+    public string Nats { get; set; } = "nats://127.0.0.1:4222";
+
+    /// <summary>The JetStream stream (and subject) of the event log, so several services can share one NATS.</summary>
+    [Description("JetStream stream name of the event log with events=nats.")]
+    public string NatsStream { get; set; } = "tessera_events";
+
     /// <summary>The Redis server(s) for <c>session_store=redis</c>, in StackExchange.Redis form: <c>host:port[,host:port]</c>.</summary>
     [Description("Redis server for session_store=redis, as host:port (StackExchange.Redis configuration).")]
     public string Redis { get; set; } = "127.0.0.1:6379";

@@ -12,6 +12,9 @@ public enum StoreRoles
 
     /// <summary>Sessions, nonces and the event log: selectable with <c>--session_store=NAME</c>.</summary>
     Sessions = 2,
+
+    /// <summary>The event log alone: selectable with <c>--events=NAME</c>.</summary>
+    Events = 4,
 }
 
 /// <summary>

@@ -21,6 +21,22 @@ public sealed class StoreSelectionTests
     }
 
     [Fact]
+    public async Task EventsOnABackendNoPackageRegistered_StopsStartUp_NamingTheOption()
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => AuthHosts.StartAsync(o => o.Configuration["Tessera:Storage:Events"] = "nats"));
+
+        Assert.Contains("--events=nats: no store backend of that name is registered", failure.Message);
+    }
+
+    [Fact]
+    public async Task NatsAsTheDatabase_IsRefused_BecauseItKeepsOnlyEvents()
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => AuthHosts.StartAsync(configure: t => t.AddNats(), database: "nats"));
+
+        Assert.Contains("--database=nats: NATS JetStream (Tessera.Nats) cannot keep accounts.", failure.Message);
+    }
+
+    [Fact]
     public async Task RedisAsTheDatabase_IsRefused_BecauseItKeepsNoAccounts()
     {
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => AuthHosts.StartAsync(configure: t => t.AddRedis(), database: "redis"));

@@ -23,7 +23,8 @@ public sealed class ServiceCluster : IAsyncDisposable
     /// Starts <paramref name="count"/> instances on a fresh database; <paramref name="sessionStore"/> is "database" or
     /// "redis" (PostgreSQL holding the accounts), or "mysql" (everything in MariaDB).
     /// </summary>
-    public static async Task<ServiceCluster> StartAsync(int count, string sessionStore, PostgresServer? postgres = null, RedisServer? redis = null)
+    public static async Task<ServiceCluster> StartAsync(
+        int count, string sessionStore, PostgresServer? postgres = null, RedisServer? redis = null, string[]? extraArguments = null)
     {
         List<string> arguments = sessionStore == "mysql"
             ? ["--database=mysql", "--db_connection=" + await (await MariaDbServer.SharedAsync()).CreateDatabaseAsync(), "--store_timeout=2"]
@@ -33,6 +34,8 @@ public sealed class ServiceCluster : IAsyncDisposable
             redis ??= await RedisServer.SharedAsync();
             arguments.AddRange(["--session_store=redis", "--redis=" + redis.Configuration, "--redis_prefix=" + RedisServer.NewPrefix()]);
         }
+
+        arguments.AddRange(extraArguments ?? []);
 
         // One at a time, so the first migrates the schema and the others find it done (they would wait on its lock).
         var instances = new List<ServiceProcess>();

@@ -19,6 +19,7 @@ public static class ServerAvailability
             "redis" => ExternalTool.IsOnPath("redis-server"),
             "nginx" => File.Exists(NginxProgram),
             "mariadb" => File.Exists(MariaDbProgram),
+            "nats" => File.Exists(NatsProgram),
             _ => throw new ArgumentOutOfRangeException(nameof(server), server, "Unknown server."),
         };
         return installed
@@ -34,6 +35,7 @@ public static class ServerAvailability
             "postgres" => PostgresBinDirectory is not null,
             "nginx" => File.Exists(NginxProgram),
             "mariadb" => File.Exists(MariaDbProgram),
+            "nats" => File.Exists(NatsProgram),
             _ => ExternalTool.IsOnPath("redis-server"),
         };
         if (!installed)
@@ -45,6 +47,8 @@ public static class ServerAvailability
     public const string NginxProgram = "/usr/sbin/nginx";
 
     public const string MariaDbProgram = "/usr/sbin/mariadbd";
+
+    public const string NatsProgram = "/usr/sbin/nats-server";
 
     /// <summary>The newest installed PostgreSQL's bin folder (initdb, pg_ctl), or null when none is installed.</summary>
     public static string? PostgresBinDirectory { get; } =
@@ -61,6 +65,7 @@ public static class ServerAvailability
         "postgres" => "postgresql",
         "redis" => "redis-server",
         "mariadb" => "mariadb-server",
+        "nats" => "nats-server",
         _ => server,
     };
 }
