@@ -3,7 +3,8 @@ namespace Tessera.Tests.ScaleOut;
 /// <summary>
 /// Three HelloService processes with accounts and sessions in PostgreSQL and the event log on a JetStream stream
 /// (<c>--events=nats</c>): an event published on A reaches SSE subscribers on B and C once each and in order, across a
-/// NATS restart; publishing while NATS is down is refused with 1013, and nothing acknowledged is lost.
+/// NATS restart; publishing while NATS is down is refused with 1013, nothing acknowledged is lost, and Last-Event-ID
+/// resumes on another instance.
 /// </summary>
 public sealed class NatsEventsTests
 {
@@ -63,5 +64,18 @@ public sealed class NatsEventsTests
 
             Assert.Equal(acknowledged, received);
         }
+
+        // A client that saw the fourth event on A resumes on C with Last-Event-ID: stream sequences are the same ids
+        // on every instance, so it gets exactly the rest.
+        await using var resumed = await SseClient.OpenAsync(httpC, "/events?topics=announcements", r => r.Headers.Add("Last-Event-ID", acknowledged[3].Id.ToString()));
+        var rest = new List<(long Id, string Text)>();
+        while (rest.Count < acknowledged.Count - 4)
+        {
+            var next = await resumed.NextAsync(TimeSpan.FromSeconds(20));
+            Assert.NotNull(next);
+            rest.Add((next.Value.Id, next.Value.Data.GetProperty("text").GetString()!));
+        }
+
+        Assert.Equal(acknowledged.Skip(4), rest);
     }
 }
