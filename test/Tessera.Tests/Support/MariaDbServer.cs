@@ -20,7 +20,6 @@ public sealed class MariaDbServer : IAsyncDisposable
     });
 
     private const string FolderPrefix = "tessera-mariadb-";
-    private const string OwnerFile = "owner.pid";
 
     /// <summary>
     /// Stops servers left by test processes that died without disposing them (the test host is killed, not exited, so
@@ -28,14 +27,8 @@ public sealed class MariaDbServer : IAsyncDisposable
     /// </summary>
     private static readonly Lazy<bool> SweptLeftovers = new(() =>
     {
-        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        foreach (var (folder, _) in LeftoverServers.Orphans(FolderPrefix))
         {
-            var owner = Path.Combine(folder, OwnerFile);
-            if (!File.Exists(owner) || !int.TryParse(File.ReadAllText(owner).Trim(), out var ownerId) || IsAlive(ownerId))
-            {
-                continue;
-            }
-
             KillDaemon(Path.Combine(folder, "pid"));
             Directory.Delete(folder, recursive: true);
         }
@@ -66,7 +59,7 @@ public sealed class MariaDbServer : IAsyncDisposable
         ServerAvailability.Require("mariadb");
         _ = SweptLeftovers.Value;
         var directory = Directory.CreateTempSubdirectory(FolderPrefix).FullName;
-        await File.WriteAllTextAsync(Path.Combine(directory, OwnerFile), Environment.ProcessId.ToString());
+        await LeftoverServers.WriteOwnerAsync(directory);
         var server = new MariaDbServer(directory, ServiceProcess.FreePort());
         if (Environment.UserName == "root")
         {
@@ -153,36 +146,9 @@ public sealed class MariaDbServer : IAsyncDisposable
 
     private static void KillDaemon(string pidFile)
     {
-        if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
+        if (LeftoverServers.ReadPid(pidFile) is { } pid)
         {
-            return;
-        }
-
-        try
-        {
-            using var daemon = Process.GetProcessById(pid);
-            if (daemon.ProcessName.StartsWith("mariadbd", StringComparison.Ordinal))
-            {
-                daemon.Kill();
-                daemon.WaitForExit(30_000);
-            }
-        }
-        catch (ArgumentException)
-        {
-            // Already gone.
-        }
-    }
-
-    private static bool IsAlive(int processId)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(processId);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
+            LeftoverServers.Kill(pid, "mariadbd");
         }
     }
 

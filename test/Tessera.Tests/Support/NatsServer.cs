@@ -40,18 +40,14 @@ public sealed class NatsServer : IAsyncDisposable
     public static async Task<NatsServer> StartAsync()
     {
         ServerAvailability.Require("nats");
-        foreach (var leftover in Directory.EnumerateDirectories(Path.GetTempPath(), "tessera-nats-*"))
+        foreach (var (folder, _) in LeftoverServers.Orphans("tessera-nats-"))
         {
-            // Folders of test processes that died (their watchdog already stopped the server).
-            var owner = Path.Combine(leftover, "owner.pid");
-            if (File.Exists(owner) && int.TryParse(File.ReadAllText(owner).Trim(), out var ownerId) && !Directory.Exists($"/proc/{ownerId}"))
-            {
-                Directory.Delete(leftover, recursive: true);
-            }
+            // The watchdog already stopped the server of a test process that died; its folder is left.
+            Directory.Delete(folder, recursive: true);
         }
 
         var directory = Directory.CreateTempSubdirectory("tessera-nats-").FullName;
-        await File.WriteAllTextAsync(Path.Combine(directory, "owner.pid"), Environment.ProcessId.ToString());
+        await LeftoverServers.WriteOwnerAsync(directory);
         if (Environment.UserName == "root")
         {
             var (exitCode, _, errors) = await ExternalTool.RunAsync("chown", ["-R", "nobody", directory], workingDirectory: Path.GetTempPath());

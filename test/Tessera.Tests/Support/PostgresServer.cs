@@ -16,7 +16,6 @@ public sealed class PostgresServer : IAsyncDisposable
     });
 
     private const string FolderPrefix = "tessera-pg-";
-    private const string OwnerFile = "owner.pid";
 
     /// <summary>
     /// Removes servers and folders left by test processes that died without disposing them (test hosts are killed,
@@ -25,14 +24,8 @@ public sealed class PostgresServer : IAsyncDisposable
     /// </summary>
     private static readonly Lazy<Task> SweptLeftovers = new(async () =>
     {
-        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        foreach (var (folder, _) in LeftoverServers.Orphans(FolderPrefix))
         {
-            var owner = Path.Combine(folder, OwnerFile);
-            if (!File.Exists(owner) || !int.TryParse(File.ReadAllText(owner).Trim(), out var ownerId) || Directory.Exists($"/proc/{ownerId}"))
-            {
-                continue;
-            }
-
             var leftover = new PostgresServer(folder, port: 0);
             if (File.Exists(Path.Combine(leftover.DataDirectory, "postmaster.pid")))
             {
@@ -75,7 +68,7 @@ public sealed class PostgresServer : IAsyncDisposable
         ServerAvailability.Require("postgres");
         await SweptLeftovers.Value;
         var directory = Directory.CreateTempSubdirectory(FolderPrefix).FullName;
-        await File.WriteAllTextAsync(Path.Combine(directory, OwnerFile), Environment.ProcessId.ToString());
+        await LeftoverServers.WriteOwnerAsync(directory);
         var server = new PostgresServer(directory, ServiceProcess.FreePort());
         if (Environment.UserName == "root")
         {

@@ -27,7 +27,6 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     private const string FolderPrefix = "tessera-redis-";
-    private const string OwnerFile = "owner.pid";
 
     /// <summary>
     /// Stops servers left by test processes that died without disposing them (the test host is killed, not exited,
@@ -35,27 +34,11 @@ public sealed class RedisServer : IAsyncDisposable
     /// </summary>
     private static readonly Lazy<bool> SweptLeftovers = new(() =>
     {
-        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        foreach (var (folder, serverId) in LeftoverServers.Orphans(FolderPrefix))
         {
-            var owner = Path.Combine(folder, OwnerFile);
-            if (!File.Exists(owner) || File.ReadAllText(owner).Split(' ') is not [var ownerText, var serverText]
-                || !int.TryParse(ownerText, out var ownerId) || !int.TryParse(serverText, out var serverId) || IsAlive(ownerId))
+            if (serverId is { } id)
             {
-                continue;
-            }
-
-            try
-            {
-                using var server = Process.GetProcessById(serverId);
-                if (server.ProcessName.StartsWith("redis-server", StringComparison.Ordinal))
-                {
-                    server.Kill();
-                    server.WaitForExit(5000);
-                }
-            }
-            catch (ArgumentException)
-            {
-                // Already gone.
+                LeftoverServers.Kill(id, "redis-server");
             }
 
             Directory.Delete(folder, recursive: true);
@@ -105,7 +88,7 @@ public sealed class RedisServer : IAsyncDisposable
 
         _process = Process.Start(start)!;
         // Who started it, so a later run can stop it if this test process dies without disposing it.
-        await File.WriteAllTextAsync(Path.Combine(_directory, OwnerFile), $"{Environment.ProcessId} {_process.Id}");
+        await LeftoverServers.WriteOwnerAsync(_directory, _process.Id);
         for (var attempt = 0; attempt < 100; attempt++)
         {
             try
@@ -138,18 +121,5 @@ public sealed class RedisServer : IAsyncDisposable
         await StopAsync();
         _process?.Dispose();
         Directory.Delete(_directory, recursive: true);
-    }
-
-    private static bool IsAlive(int processId)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(processId);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
     }
 }
