@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
@@ -84,7 +85,7 @@ internal sealed class CallAuthorizer(IServiceProvider services) : ICallAuthorize
             return ErrorTable.NotAuthorized();
         }
 
-        return await HasRolesAndPoliciesAsync(access, context) ? null : ErrorTable.NotAuthorized();
+        return await HasRolesAndPoliciesAsync(access, context, schemeUser: null) ? null : ErrorTable.NotAuthorized();
     }
 
     private async ValueTask<bool> HasValidTokenAsync(MethodContext context)
@@ -118,27 +119,36 @@ internal sealed class CallAuthorizer(IServiceProvider services) : ICallAuthorize
                 context.Account = caller.CachedAccount(userId) ?? await _accounts.FindAsync(userId, context.CancellationToken);
             }
 
-            return await HasRolesAndPoliciesAsync(access, context) ? null : ErrorTable.NotAuthorized();
+            return await HasRolesAndPoliciesAsync(access, context, principal) ? null : ErrorTable.NotAuthorized();
         }
 
         return ErrorTable.NotAuthorized();
     }
 
-    private static async ValueTask<bool> HasRolesAndPoliciesAsync(AccessRequirement access, MethodContext context)
+    /// <summary>
+    /// Roles come from the scheme's principal when a scheme authenticated the call, else from the account (no
+    /// principal is built for that: most calls have no roles or policies to check). Policies see the call's own
+    /// principal: HttpContext.User is shared by a batch and never written by a call.
+    /// </summary>
+    private static async ValueTask<bool> HasRolesAndPoliciesAsync(AccessRequirement access, MethodContext context, ClaimsPrincipal? schemeUser)
     {
-        // The principal is the call's own: HttpContext.User is shared by a batch and never written by a call.
-        var principal = context.User;
+        var account = context.Account;
         foreach (var anyOf in access.RoleSets)
         {
-            if (principal is null || !anyOf.Any(principal.IsInRole))
+            if (!anyOf.Any(role => schemeUser?.IsInRole(role) ?? account?.IsInRole(role) ?? false))
             {
                 return false;
             }
         }
 
-        if (access.Policies.Count == 0 || principal is null)
+        if (access.Policies.Count == 0)
         {
-            return access.Policies.Count == 0;
+            return true;
+        }
+
+        if (context.User is not { } principal)
+        {
+            return false;
         }
 
         var authorization = context.Services.GetRequiredService<IAuthorizationService>();

@@ -10,9 +10,10 @@ public sealed class StorageOptions
 
     /// <summary>
     /// The store backend for accounts (and, unless <see cref="SessionStore"/> says otherwise, sessions, nonces and
-    /// events), by its registered name: <c>sqlite</c> (the default), <c>memory</c>, or a package's (<c>postgres</c>).
+    /// events), by its registered name: <c>sqlite</c> (the default), <c>memory</c>, or a package's (<c>postgres</c>,
+    /// <c>mysql</c>).
     /// </summary>
-    [Description("Store backend for accounts and sessions, by name: sqlite (a file, the default), memory, or a package's (postgres).")]
+    [Description("Store backend for accounts and sessions, by name: sqlite (a file, the default), memory, or a package's (postgres, mysql).")]
     public string Database { get; set; } = "sqlite";
 
     /// <summary>
