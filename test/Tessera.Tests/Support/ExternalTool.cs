@@ -96,3 +96,15 @@ public sealed class NeedsToolFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A fact that needs a file another package installs: skipped with the reason without it, unless CI=true.</summary>
+public sealed class NeedsFileFactAttribute : FactAttribute
+{
+    public NeedsFileFactAttribute(string path, string install)
+    {
+        if (!File.Exists(path) && !ExternalTool.InCi)
+        {
+            Skip = $"SKIPPED LOUDLY: '{path}' is missing; '{install}' to run this interoperability test (CI fails instead of skipping).";
+        }
+    }
+}

@@ -7,9 +7,16 @@ using Tessera.Wires.Http;
 namespace Tessera.Wires.JsonRpc;
 
 /// <summary>
-/// JSON-RPC 2.0 over HTTP (gemstone's <c>/api</c>): single requests, notifications (never answered; 204 when nothing
-/// is left to answer) and batches (answered in request order as one array, run concurrently by the call runner).
+/// JSON-RPC 2.0 over HTTP (gemstone's <c>/api</c>): single requests, notifications (never answered: an empty 200 when
+/// nothing is left to answer) and batches (answered in request order as one array, run concurrently by the call runner).
 /// </summary>
+/// <remarks>
+/// Two choices here are for the seeds' own clients. Notifications get an empty 200 rather than 204, because
+/// jsonrpclib-pelix (the client Atila's documentation installs) raises a transport error on any status but 200, and
+/// every other client tried (jayson, gemstone, Tessera's) accepts an empty 200. Clients that send
+/// <c>User-Agent: gemstone-client</c> get both <c>result</c> and <c>error</c> in every answer object (see
+/// <see cref="JsonRpcWriter.WithBothMembers"/>).
+/// </remarks>
 internal sealed class JsonRpcEndpoint(HttpWire wire, CallRunner runner, JsonRpcWriter writer, ResponseSender sender) : IHttpErrorShape
 {
     private const string ContentType = "application/json";
@@ -27,10 +34,10 @@ internal sealed class JsonRpcEndpoint(HttpWire wire, CallRunner runner, JsonRpcW
             return;
         }
 
-        if (BodyKinds.Of(http.Request.ContentType) != BodyKind.Json)
+        if (!IsJsonRpcMediaType(http.Request.ContentType))
         {
             await wire.RejectAsync(http, caller, this, StatusCodes.Status415UnsupportedMediaType,
-                $"Content-Type '{http.Request.ContentType}' is not supported; send application/json.");
+                $"Content-Type '{http.Request.ContentType}' is not supported; send application/json (or application/json-rpc).");
             return;
         }
 
@@ -48,7 +55,8 @@ internal sealed class JsonRpcEndpoint(HttpWire wire, CallRunner runner, JsonRpcW
 
         using (document)
         {
-            var answer = await JsonRpcBatch.AnswerAsync(document.RootElement, runner, writer, caller, http.RequestServices, http.RequestAborted);
+            var shape = IsGemstoneClient(http) ? writer.WithBothMembers : writer;
+            var answer = await JsonRpcBatch.AnswerAsync(document.RootElement, runner, shape, caller, http.RequestServices, http.RequestAborted);
             await SendAsync(http, caller, answer);
         }
     }
@@ -57,12 +65,30 @@ internal sealed class JsonRpcEndpoint(HttpWire wire, CallRunner runner, JsonRpcW
     {
         if (answer is null)
         {
-            ResponseSender.SendEmpty(http, caller, StatusCodes.Status204NoContent);
+            ResponseSender.SendEmpty(http, caller, StatusCodes.Status200OK);
             return Task.CompletedTask;
         }
 
         return sender.SendAsync(http, caller, StatusCodes.Status200OK, ContentType, answer);
     }
+
+    /// <summary>The JSON media types JSON-RPC clients send: JSON itself, jsonrpclib's and the older JSONRequest one.</summary>
+    private static bool IsJsonRpcMediaType(string? contentType)
+    {
+        if (BodyKinds.Of(contentType) == BodyKind.Json)
+        {
+            return true;
+        }
+
+        var mediaType = contentType.AsSpan();
+        var semicolon = mediaType.IndexOf(';');
+        mediaType = (semicolon < 0 ? mediaType : mediaType[..semicolon]).Trim();
+        return mediaType.Equals("application/json-rpc", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("application/jsonrequest", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool IsGemstoneClient(HttpContext http) =>
+        http.Request.Headers.UserAgent.ToString().StartsWith("gemstone-client", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// A request the wire cannot run: 4xx for an unreadable one, and for a failure outside any call a -32603 with

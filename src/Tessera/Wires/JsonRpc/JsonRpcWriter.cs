@@ -8,8 +8,29 @@ namespace Tessera.Wires.JsonRpc;
 /// Writes JSON-RPC 2.0 response objects: <c>{"jsonrpc": "2.0", "result" | "error", "id"}</c>, echoing the id exactly
 /// as sent (its type, and 0, included). Results arrive already serialized by the call runner.
 /// </summary>
-internal sealed class JsonRpcWriter(TesseraJson json)
+internal sealed class JsonRpcWriter
 {
+    private readonly TesseraJson json;
+    private readonly bool _writesBothMembers;
+
+    public JsonRpcWriter(TesseraJson json)
+        : this(json, writesBothMembers: false)
+    {
+    }
+
+    private JsonRpcWriter(TesseraJson json, bool writesBothMembers)
+    {
+        this.json = json;
+        _writesBothMembers = writesBothMembers;
+        WithBothMembers = writesBothMembers ? this : new JsonRpcWriter(json, writesBothMembers: true);
+    }
+
+    /// <summary>
+    /// A writer that puts <c>"error": null</c> beside every result and <c>"result": null</c> beside every error.
+    /// gemstone's <c>RemoteService</c> reads both members of every answer and fails with <c>KeyError</c> without them;
+    /// spec-exact clients never get this shape (JSON-RPC 2.0 says exactly one of the two is present).
+    /// </summary>
+    public JsonRpcWriter WithBothMembers { get; }
     public byte[] Serialize(CallAnswer answer, JsonElement id)
     {
         using var buffer = new PooledBufferWriter();
@@ -27,6 +48,7 @@ internal sealed class JsonRpcWriter(TesseraJson json)
             writer.WriteString("jsonrpc"u8, "2.0");
             writer.WritePropertyName("result"u8);
             JsonSerializer.Serialize(writer, value, value.GetType(), json.Results);
+            WriteNullError(writer);
             WriteId(writer, id);
             writer.WriteEndObject();
         }
@@ -69,14 +91,29 @@ internal sealed class JsonRpcWriter(TesseraJson json)
             {
                 writer.WriteNullValue();
             }
+
+            WriteNullError(writer);
         }
 
         WriteId(writer, id);
         writer.WriteEndObject();
     }
 
+    private void WriteNullError(Utf8JsonWriter writer)
+    {
+        if (_writesBothMembers)
+        {
+            writer.WriteNull("error"u8);
+        }
+    }
+
     private void WriteError(Utf8JsonWriter writer, MethodError error, int? code, string? message)
     {
+        if (_writesBothMembers)
+        {
+            writer.WriteNull("result"u8);
+        }
+
         var mapped = ErrorTable.ToJsonRpc(error);
         writer.WriteStartObject("error"u8);
         writer.WriteNumber("code"u8, code ?? mapped.Code);

@@ -25,8 +25,8 @@ public sealed class JsonRpcSpecificationTests : IAsyncLifetime
         { "named", """{"jsonrpc": "2.0", "method": "math.add", "params": {"a": 42, "b": 23}, "id": 3}""", 200, """{"jsonrpc":"2.0","result":65,"id":3}""" },
         { "named reordered", """{"jsonrpc": "2.0", "method": "math.add", "params": {"b": 23, "a": 42}, "id": 4}""", 200, """{"jsonrpc":"2.0","result":65,"id":4}""" },
         // a Notification
-        { "notification", """{"jsonrpc": "2.0", "method": "math.add", "params": [1, 2]}""", 204, null },
-        { "notification of unknown method", """{"jsonrpc": "2.0", "method": "foobar"}""", 204, null },
+        { "notification", """{"jsonrpc": "2.0", "method": "math.add", "params": [1, 2]}""", 200, null },
+        { "notification of unknown method", """{"jsonrpc": "2.0", "method": "foobar"}""", 200, null },
         // rpc call of non-existent method
         { "method not found", """{"jsonrpc": "2.0", "method": "foobar", "id": "1"}""", 200, """{"jsonrpc":"2.0","error":{"code":-32601,"message":"Method not found"},"id":"1"}""" },
         // rpc call with invalid JSON
@@ -58,7 +58,7 @@ public sealed class JsonRpcSpecificationTests : IAsyncLifetime
             """[{"jsonrpc":"2.0","result":3,"id":"1"},{"jsonrpc":"2.0","result":65,"id":"2"},{"jsonrpc":"2.0","error":{"code":-32600,"message":"Invalid Request"},"id":null},{"jsonrpc":"2.0","error":{"code":-32601,"message":"Method not found"},"id":"5"},{"jsonrpc":"2.0","result":"hello ada","id":"9"}]"""
         },
         // rpc call Batch (all notifications)
-        { "batch of notifications", """[{"jsonrpc": "2.0", "method": "math.add", "params": [1,2]},{"jsonrpc": "2.0", "method": "greeting.hello", "params": ["x"]}]""", 204, null },
+        { "batch of notifications", """[{"jsonrpc": "2.0", "method": "math.add", "params": [1,2]},{"jsonrpc": "2.0", "method": "greeting.hello", "params": ["x"]}]""", 200, null },
         // ids keep their type, 0 included
         { "id 0", """{"jsonrpc": "2.0", "method": "math.add", "params": [1, 1], "id": 0}""", 200, """{"jsonrpc":"2.0","result":2,"id":0}""" },
         { "string id", """{"jsonrpc": "2.0", "method": "math.add", "params": [1, 1], "id": "abc"}""", 200, """{"jsonrpc":"2.0","result":2,"id":"abc"}""" },
@@ -108,7 +108,8 @@ public sealed class JsonRpcSpecificationTests : IAsyncLifetime
         request.Headers.Add("x-toto-session-id", session);
         var notification = await _host.Toto.SendAsync(request);
 
-        Assert.Equal(204, notification.StatusCode);
+        Assert.Equal(200, notification.StatusCode);
+        Assert.Equal("", notification.Body);
         Assert.Equal(2, (await _host.Toto.CallAsync("counter.increment")).Result.GetProperty("count").GetInt32());
     }
 
@@ -154,6 +155,35 @@ public sealed class JsonRpcSpecificationTests : IAsyncLifetime
 
         Assert.Equal(415, response.StatusCode);
         Assert.Equal(-32600, response.Json!.Value.GetProperty("error").GetProperty("code").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("application/json-rpc")]
+    [InlineData("application/jsonrequest")]
+    [InlineData("application/json-rpc; charset=utf-8")]
+    public async Task JsonRpcMediaTypes_AreAccepted(string contentType)
+    {
+        var content = new StringContent("""{"jsonrpc": "2.0", "method": "math.add", "params": [40, 2], "id": 1}""", Encoding.UTF8);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+
+        var response = await _host.Toto.PostAsync("api", content);
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal(42, response.Json!.Value.GetProperty("result").GetInt32());
+    }
+
+    [Fact]
+    public async Task GemstoneClient_GetsBothMembersInEveryAnswer_OthersGetTheExactShape()
+    {
+        const string Batch = """[{"jsonrpc": "2.0", "method": "math.add", "params": [1, 2], "id": 1}, {"jsonrpc": "2.0", "method": "math.divide", "params": [1, 0], "id": 2}]""";
+        using var gemstone = new HttpRequestMessage(HttpMethod.Post, "/api") { Content = Json(Batch) };
+        gemstone.Headers.UserAgent.ParseAdd("gemstone-client");
+
+        var lenient = await _host.Toto.SendAsync(gemstone);
+        var exact = await Post(Batch);
+
+        Assert.Equal("""[{"jsonrpc":"2.0","result":3,"error":null,"id":1},{"jsonrpc":"2.0","result":null,"error":{"code":4000,"message":"division by zero"},"id":2}]""", WithoutErrorData(lenient.Body));
+        Assert.Equal("""[{"jsonrpc":"2.0","result":3,"id":1},{"jsonrpc":"2.0","error":{"code":4000,"message":"division by zero"},"id":2}]""", WithoutErrorData(exact.Body));
     }
 
     [Fact]
