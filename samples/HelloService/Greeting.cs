@@ -1,3 +1,4 @@
+using HelloService.Contracts;
 using Tessera;
 
 namespace HelloService;
@@ -6,10 +7,11 @@ namespace HelloService;
 /// Callable as <c>greeting.hello</c>. It only reads, so it is marked safe for GET as well
 /// (<c>GET /greeting/hello?name=ada</c>); methods that change anything stay POST-only.
 /// </summary>
-public sealed class Greeting
+public sealed class Greeting : IGreeting
 {
     /// <summary>Greets someone by name.</summary>
     /// <param name="name">Who to greet.</param>
+    /// <param name="cancellationToken">Ends the call when the caller goes away.</param>
     [Method(AllowGet = true)]
-    public string Hello(string name) => $"hello {name}";
+    public Task<string> Hello(string name, CancellationToken cancellationToken = default) => Task.FromResult($"hello {name}");
 }

@@ -37,9 +37,11 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Runs <c>dotnet {assembly}.dll args</c> from the test's output folder and returns when it listens.</summary>
-    public static async Task<ServiceProcess> StartAsync(string assembly, params string[] args)
+    public static Task<ServiceProcess> StartAsync(string assembly, params string[] args) => StartOnPortAsync(FreePort(), assembly, args);
+
+    /// <summary>As <see cref="StartAsync"/> on a given port (to start a service again where its clients expect it).</summary>
+    public static async Task<ServiceProcess> StartOnPortAsync(int port, string assembly, params string[] args)
     {
-        var port = FreePort();
         var service = Run(assembly, ["--port=" + port, .. args]);
         service.Port = port;
         await service._listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
