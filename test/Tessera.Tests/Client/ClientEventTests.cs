@@ -1,0 +1,113 @@
+using Tessera.Client;
+
+namespace Tessera.Tests.Client;
+
+/// <summary>Subscribing through TesseraClient over SSE and the WebSocket, and resuming across a service restart.</summary>
+public sealed class ClientEventTests
+{
+    [Theory]
+    [InlineData(TesseraWire.JsonRpc)]
+    [InlineData(TesseraWire.WebSocket)]
+    public async Task Subscribe_ReceivesPublishedEvents_InOrder(TesseraWire wire)
+    {
+        await using var host = await ClientHosts.StartAsync();
+        await using var publisher = ClientHosts.Client(host);
+        await publisher.Accounts.CreateAsync("herald", AuthHosts.Password);
+        await using var listener = ClientHosts.Client(host, o => o.Wire = wire);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        var received = new List<TesseraEvent>();
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var published in listener.Events.SubscribeAsync("announcements", cancellationToken: stop.Token))
+            {
+                received.Add(published);
+                if (received.Count == 3)
+                {
+                    return;
+                }
+            }
+        });
+        await PublishUntilSeenAsync(publisher, received, stop.Token);
+        await publisher.CallAsync<long>("announcement.post", new { text = "two" });
+        await publisher.CallAsync<long>("announcement.post", new { text = "three" });
+        await reading.WaitAsync(stop.Token);
+
+        Assert.All(received, e => Assert.Equal("announcements", e.Topic));
+        Assert.Equal(["two", "three"], received.Skip(1).Select(e => e.Data.GetProperty("text").GetString()));
+        Assert.True(received[0].Id < received[1].Id && received[1].Id < received[2].Id);
+    }
+
+    [Fact]
+    public async Task Sse_AcrossAServiceRestart_LosesNothing_AndRepeatsNothing()
+    {
+        var folder = Directory.CreateTempSubdirectory("tessera-client-restart-");
+        try
+        {
+            string[] store = ["--db_connection=Data Source=" + Path.Combine(folder.FullName, "tessera.db")];
+            var service = await ServiceProcess.StartAsync("HelloService", store);
+            var port = service.Port;
+            await using var publisher = new TesseraClient(new Uri($"http://127.0.0.1:{port}/"));
+            await publisher.Accounts.CreateAsync("herald", AuthHosts.Password);
+            await using var listener = new TesseraClient(new Uri($"http://127.0.0.1:{port}/"));
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var received = new List<TesseraEvent>();
+            var reading = Task.Run(async () =>
+            {
+                await foreach (var published in listener.Events.SubscribeAsync("announcements", cancellationToken: stop.Token))
+                {
+                    lock (received)
+                    {
+                        received.Add(published);
+                        if (received.Count(e => e.Data.GetProperty("text").GetString()!.StartsWith("after", StringComparison.Ordinal)) == 3)
+                        {
+                            return;
+                        }
+                    }
+                }
+            });
+            await PublishUntilSeenAsync(publisher, received, stop.Token);
+            await publisher.CallAsync<long>("announcement.post", new { text = "before" });
+
+            await service.TerminateAsync();
+            await service.DisposeAsync();
+            service = await ServiceProcess.StartOnPortAsync(port, "HelloService", store);
+            await using (service)
+            {
+                // Published while the listener is still reconnecting: the log replays them after Last-Event-ID.
+                await publisher.Accounts.LoginAsync("herald", AuthHosts.Password);
+                foreach (var text in new[] { "after 1", "after 2", "after 3" })
+                {
+                    await publisher.CallAsync<long>("announcement.post", new { text });
+                }
+
+                await reading.WaitAsync(stop.Token);
+            }
+
+            var texts = received.Select(e => e.Data.GetProperty("text").GetString()).ToList();
+            Assert.Equal(["before", "after 1", "after 2", "after 3"], texts.SkipWhile(t => t != "before"));
+            Assert.Equal(received.Count, received.Select(e => e.Id).Distinct().Count());
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>A subscription is live once it sees an event: publish "ready" until the first one arrives.</summary>
+    private static async Task PublishUntilSeenAsync(TesseraClient publisher, List<TesseraEvent> received, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await publisher.CallAsync<long>("announcement.post", new { text = "ready" }, cancellationToken);
+            await Task.Delay(100, cancellationToken);
+            lock (received)
+            {
+                if (received.Count > 0)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}
