@@ -9,12 +9,13 @@ namespace Tessera.Discovery;
 
 /// <summary>
 /// The service described as an OpenRPC 1.3 document, generated from the registry once, on first request: every
-/// method with its parameters and result as JSON Schema (from the C# types, with the wire's names), required flags,
-/// descriptions and declared errors.
+/// method with its parameters and result as JSON Schema (from the C# types, with the wire's names, and DataAnnotations as
+/// keywords), required flags, descriptions, declared errors and its access rule (<c>x-tessera-access</c>); and the
+/// events the service declares it publishes (<c>x-tessera-events</c>, from <see cref="PublishesAttribute"/>).
 /// </summary>
 internal sealed class OpenRpcDocument
 {
-    private static readonly JsonSchemaExporterOptions Exporter = new() { TreatNullObliviousAsNonNullable = true };
+    private static readonly JsonSchemaExporterOptions Exporter = SchemaKeywords.Exporter;
 
     private readonly Lazy<JsonElement> _document;
 
@@ -42,7 +43,28 @@ internal sealed class OpenRpcDocument
         ["openrpc"] = "1.3.2",
         ["info"] = new JsonObject { ["title"] = Name, ["version"] = Version },
         ["methods"] = new JsonArray([.. Methods.Select(method => Describe(method, json))]),
+        ["x-tessera-events"] = DescribeEvents(json),
     };
+
+    private JsonArray DescribeEvents(TesseraJson json) => new([.. Methods
+        .SelectMany(method => method.Method.GetCustomAttributes(typeof(PublishesAttribute), inherit: true).Cast<PublishesAttribute>()
+            .Select(published => (method.Name, published)))
+        .GroupBy(pair => pair.published.Topic, StringComparer.Ordinal)
+        .OrderBy(group => group.Key, StringComparer.Ordinal)
+        .Select(group =>
+        {
+            var topic = new JsonObject
+            {
+                ["topic"] = group.Key,
+                ["published_by"] = new JsonArray([.. group.Select(pair => (JsonNode)JsonValue.Create(pair.Name)!)]),
+            };
+            if (group.Select(pair => pair.published.Payload).FirstOrDefault(type => type is not null) is { } payload)
+            {
+                topic["schema"] = json.Schemas.GetJsonSchemaAsNode(payload, Exporter);
+            }
+
+            return (JsonNode)topic;
+        })]);
 
     private static JsonObject Describe(MethodDescriptor method, TesseraJson json)
     {
@@ -54,11 +76,17 @@ internal sealed class OpenRpcDocument
 
         description["params"] = new JsonArray([.. method.WireParameters.Select(parameter =>
         {
+            var schema = json.Schemas.GetJsonSchemaAsNode(parameter.Type, Exporter);
+            if (schema is JsonObject rules)
+            {
+                SchemaKeywords.Apply(rules, parameter.Validators);
+            }
+
             var entry = new JsonObject
             {
                 ["name"] = parameter.WireName,
                 ["required"] = !parameter.IsOptional,
-                ["schema"] = json.Schemas.GetJsonSchemaAsNode(parameter.Type, Exporter),
+                ["schema"] = schema,
             };
             if (parameter.Description is { } about)
             {
@@ -78,6 +106,12 @@ internal sealed class OpenRpcDocument
         {
             description["errors"] = new JsonArray([.. method.DeclaredErrors.Select(error =>
                 (JsonNode)new JsonObject { ["code"] = error.Code, ["message"] = error.Message })]);
+        }
+
+        description["x-tessera-access"] = AccessDescription.Describe(method.Access);
+        if (method.AllowsGet)
+        {
+            description["x-tessera-allow-get"] = true;
         }
 
         description["paramStructure"] = "either";
