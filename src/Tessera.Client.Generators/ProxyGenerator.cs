@@ -136,8 +136,7 @@ public sealed class ProxyGenerator : IIncrementalGenerator
                     }
 
                     var nameField = "Name" + index++;
-                    names.Append("        private static readonly string ").Append(nameField)
-                        .Append(" = global::Tessera.Client.TesseraNaming.MethodName(\"").Append(declaring.Name).Append("\", \"").Append(method.Name).AppendLine("\");");
+                    names.Append("        private static readonly string ").Append(nameField).Append(" = ").Append(WireName(declaring, method)).AppendLine(";");
                     WriteMethod(body, declaring, method, nameField);
                 }
                 else if (member is IPropertySymbol or IEventSymbol)
@@ -197,6 +196,32 @@ public sealed class ProxyGenerator : IIncrementalGenerator
         body.Append(isValueTask ? (result is null ? $"new global::System.Threading.Tasks.ValueTask({call})" : $"new global::System.Threading.Tasks.ValueTask<{result}>({call})") : call);
         body.AppendLine(";").AppendLine("        }");
     }
+
+    /// <summary>[RemoteName] on the interface and the method wins; the conventions give the rest at run time.</summary>
+    private static string WireName(INamedTypeSymbol declaring, IMethodSymbol method)
+    {
+        var group = RemoteName(declaring);
+        var name = RemoteName(method);
+        if (group is null && name is null)
+        {
+            return "global::Tessera.Client.TesseraNaming.MethodName(\"" + declaring.Name + "\", \"" + method.Name + "\")";
+        }
+
+        var groupPart = group is null
+            ? "global::Tessera.Client.TesseraNaming.MethodName(\"" + declaring.Name + "\", \"x\").Split('.')[0]"
+            : Literal(group);
+        var namePart = name is null ? "global::Tessera.Client.TesseraNaming.ParameterName(\"" + TrimAsync(method.Name) + "\")" : Literal(name);
+        return groupPart + " + \".\" + " + namePart;
+    }
+
+    private static string? RemoteName(ISymbol symbol) =>
+        symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "Tessera.Client.RemoteNameAttribute")
+            ?.ConstructorArguments.FirstOrDefault().Value as string;
+
+    private static string TrimAsync(string name) =>
+        name.Length > 5 && name.EndsWith("Async", System.StringComparison.Ordinal) ? name.Substring(0, name.Length - 5) : name;
+
+    private static string Literal(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
     private static string? Problem(IMethodSymbol method)
     {

@@ -1,0 +1,31 @@
+using Spectre.Console.Cli;
+using Tessera.Cli;
+using Tessera.Cli.Commands;
+
+// tessera: the command line of a Tessera service. Exit codes: 0 success, 1 the method answered an error, 2 the service
+// could not be reached or answered something that is not Tessera, 3 the command line itself was wrong.
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("tessera");
+    config.SetExceptionHandler((exception, _) => Failures.Report(exception));
+    config.AddCommand<MethodsCommand>("methods").WithDescription("List a service's methods: name, parameters, access.")
+        .WithExample("methods", "http://127.0.0.1:8888");
+    config.AddCommand<DescribeCommand>("describe").WithDescription("Describe one method: parameters and their rules, result, errors, access.")
+        .WithExample("describe", "http://127.0.0.1:8888", "math.add");
+    config.AddCommand<CallCommand>("call").WithDescription("Call a method with name=value arguments (converted by its schema) or --json.")
+        .WithExample("call", "http://127.0.0.1:8888", "math.add", "a=40", "b=2");
+    config.AddCommand<BatchCommand>("batch").WithDescription("Send the calls of a JSON file ([{\"method\", \"params\"}, ...]) as one batch.");
+    config.AddCommand<LoginCommand>("login").WithDescription("Sign in and keep the session for later commands (a profile only you can read).");
+    config.AddCommand<LogoutCommand>("logout").WithDescription("Sign out and forget the kept session.");
+    config.AddCommand<EventsCommand>("events").WithDescription("Tail events of some topics; resumes after drops and restarts.")
+        .WithExample("events", "http://127.0.0.1:8888", "announcements,user.me.*");
+    config.AddCommand<ServicesCommand>("services").WithDescription("List the services and instances registered with a service's registry.");
+    config.AddBranch("generate", generate =>
+    {
+        generate.SetDescription("Write a typed client from a running service's description.");
+        generate.AddCommand<GenerateCSharpCommand>("csharp").WithDescription("C# interfaces and records for TesseraClient.For<T>().");
+    });
+});
+
+return await app.RunAsync(args);
