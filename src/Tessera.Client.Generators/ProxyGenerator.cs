@@ -19,6 +19,10 @@ public sealed class ProxyGenerator : IIncrementalGenerator
 {
     private const string ClientTypeName = "Tessera.Client.TesseraClient";
 
+    // Fully qualified, with nullable annotations kept, so implementations match the interface exactly.
+    private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
     private static readonly DiagnosticDescriptor NotAnInterface = new(
         "TESSERA100", "Proxies are made for interfaces", "client.For<{0}>() needs an interface; {0} is not one",
         "Tessera.Client", DiagnosticSeverity.Error, isEnabledByDefault: true);
@@ -173,13 +177,13 @@ public sealed class ProxyGenerator : IIncrementalGenerator
     {
         var returnType = (INamedTypeSymbol)method.ReturnType;
         var isValueTask = returnType.Name == "ValueTask";
-        var result = returnType.TypeArguments.Length == 1 ? returnType.TypeArguments[0].ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) : null;
+        var result = returnType.TypeArguments.Length == 1 ? returnType.TypeArguments[0].ToDisplayString(TypeFormat) : null;
         var cancellation = method.Parameters.FirstOrDefault(p => IsCancellationToken(p.Type))?.Name;
 
         body.AppendLine()
-            .Append("        ").Append(method.ReturnType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)).Append(' ')
+            .Append("        ").Append(method.ReturnType.ToDisplayString(TypeFormat)).Append(' ')
             .Append(declaring.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)).Append('.').Append(method.Name).Append('(')
-            .Append(string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + " @" + p.Name)))
+            .Append(string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString(TypeFormat) + " @" + p.Name)))
             .AppendLine(")")
             .AppendLine("        {")
             .AppendLine("            var parameters = _client.CreateParameters();");
