@@ -43,8 +43,9 @@ public sealed class TesseraClient : IDisposable, IAsyncDisposable
     {
     }
 
-    private TesseraClient(HttpClient httpClient, TesseraClientOptions options, bool ownsHttp)
+    private TesseraClient(HttpClient httpClient, TesseraClientOptions options, bool ownsHttp, ServiceInstances? instances = null)
     {
+        Instances = instances;
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
         var baseAddress = options.BaseAddress ?? httpClient.BaseAddress
@@ -95,6 +96,9 @@ public sealed class TesseraClient : IDisposable, IAsyncDisposable
     }
 
     internal HttpClient Http => _http;
+
+    /// <summary>Set on a client of a named service (<see cref="ForService"/>): where its calls go.</summary>
+    internal ServiceInstances? Instances { get; }
 
     internal HttpSender Sender { get; }
 
@@ -153,6 +157,57 @@ public sealed class TesseraClient : IDisposable, IAsyncDisposable
     /// </summary>
     public T For<T>()
         where T : class => TesseraProxies.Create<T>(this);
+
+    /// <summary>
+    /// A client of the service registered as <paramref name="name"/> with this client's service (which must run with
+    /// <c>--registry=on</c>, sharing its store with the others): calls go round robin over the live instances, skipping
+    /// one that cannot be reached and trying it again later, and <see cref="MapAsync{T}(string, TesseraParameters, CancellationToken)"/>
+    /// reaches every instance. Instances are read again every <paramref name="refresh"/> (default 5 s). It calls over
+    /// JSON-RPC, with this client's options and session.
+    /// </summary>
+    public TesseraClient ForService(string name, TimeSpan? refresh = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var options = new TesseraClientOptions
+        {
+            BaseAddress = BaseAddress,
+            Wire = TesseraWire.JsonRpc,
+            Signing = Options.Signing,
+            Timeout = Options.Timeout,
+            ApiToken = Options.ApiToken,
+            MaxRetries = Math.Max(Options.MaxRetries, 1),
+            RetryDelay = Options.RetryDelay,
+            SerializerOptions = Options.SerializerOptions,
+        };
+        var instances = new ServiceInstances(this, name, refresh ?? TimeSpan.FromSeconds(5), TimeProvider.System);
+        return new TesseraClient(_http, options, ownsHttp: false, instances) { Session = Session };
+    }
+
+    /// <summary>
+    /// A mapped call: <paramref name="method"/> on every live instance of this client's service (see
+    /// <see cref="ForService"/>; a plain client has one), each answer or error gathered by instance.
+    /// </summary>
+    public async Task<IReadOnlyList<TesseraMappedResult<T>>> MapAsync<T>(string method, TesseraParameters parameters, CancellationToken cancellationToken = default)
+    {
+        var targets = Instances is { } instances ? await instances.AllAsync(cancellationToken) : [BaseAddress];
+        var body = parameters.ToJson();
+        var calls = targets.Select(async target =>
+        {
+            try
+            {
+                using var deadline = Deadline(null, cancellationToken);
+                var answer = await Sender.PostAsync("api", WireFormat.JsonRpcRequest(method, body, NextId()), "application/json", null, deadline.Token, target);
+                using var document = answer.Parse();
+                var result = WireFormat.ReadJsonRpcAnswer(document?.RootElement ?? default);
+                return new TesseraMappedResult<T>(target, WireFormat.Convert<T>(result, Options.SerializerOptions), null);
+            }
+            catch (Exception exception) when (exception is TesseraCallException or TesseraTransportException)
+            {
+                return new TesseraMappedResult<T>(target, default, exception);
+            }
+        });
+        return await Task.WhenAll(calls);
+    }
 
     /// <inheritdoc />
     public void Dispose()

@@ -14,9 +14,11 @@ internal sealed class HttpSender(HttpClient http, Uri baseAddress, TesseraClient
 
     public Uri BaseAddress => baseAddress;
 
-    public async Task<HttpAnswer> PostAsync(string path, ReadOnlyMemory<byte> body, string contentType, string? accept, CancellationToken cancellationToken)
+    public async Task<HttpAnswer> PostAsync(string path, ReadOnlyMemory<byte> body, string contentType, string? accept, CancellationToken cancellationToken, Uri? instance = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress, path));
+        // A client of a named service picks one of its live instances for every request.
+        var target = instance ?? (client.Instances is { } instances ? await instances.NextAsync(cancellationToken) : baseAddress);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(target, path));
         request.Content = new ReadOnlyMemoryContent(body);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         if (accept is not null)
@@ -35,7 +37,13 @@ internal sealed class HttpSender(HttpClient http, Uri baseAddress, TesseraClient
         }
         catch (HttpRequestException exception)
         {
-            throw Failure(request, exception);
+            var failure = Failure(request, exception);
+            if (!failure.RequestSent)
+            {
+                client.Instances?.MarkFailed(target);
+            }
+
+            throw failure;
         }
 
         using (response)

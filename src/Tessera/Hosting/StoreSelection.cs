@@ -48,6 +48,16 @@ internal static class StoreSelection
         var name => Keyed<IEventLog>(services, name),
     };
 
+    /// <summary>The registry lives with the accounts: the one store every instance of a service shares.</summary>
+    public static IServiceRegistryStore Registry(IServiceProvider services) => DatabaseName(services) switch
+    {
+        Memory => new MemoryServiceRegistryStore(),
+        Sqlite => new SqliteServiceRegistryStore(services.GetRequiredService<SqliteDatabase>()),
+        var name => services.GetKeyedService<IServiceRegistryStore>(name) ?? throw new InvalidOperationException(
+            $"--registry=on keeps instances in the database, and the '{name}' backend has no registry store yet: use --database=sqlite " +
+            "(one file shared by the instances of one machine) or leave the registry off."),
+    };
+
     public static string DatabaseName(IServiceProvider services) => Normalize(Storage(services).Database);
 
     /// <summary>The backend that keeps sessions, nonces and events.</summary>

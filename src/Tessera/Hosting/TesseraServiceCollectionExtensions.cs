@@ -7,6 +7,7 @@ using Tessera.Auth;
 using Tessera.Auth.Sessions;
 using Tessera.Auth.Tokens;
 using Tessera.Discovery;
+using Tessera.Discovery.Registry;
 using Tessera.Dispatch;
 using Tessera.Dispatch.RateLimiting;
 using Tessera.Events;
@@ -108,6 +109,10 @@ public static class TesseraServiceCollectionExtensions
         services.TryAddSingleton<WebSocketEndpoint>();
         services.TryAddSingleton<OpenRpcDocument>();
         builder.Methods.AddBuiltIn(typeof(DiscoveryMethods));
+        BindOptions<RegistryOptions, RegistryOptionsValidator>(services, RegistryOptions.SectionName);
+        services.TryAddSingleton(StoreSelection.Registry);
+        services.AddHostedService<RegistryHeartbeat>();
+        builder.Methods.AddBuiltIn(typeof(RegistryMethods));
     }
 
     // Configuration is applied after every code delegate, so files, variables and arguments win over code.

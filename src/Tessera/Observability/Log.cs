@@ -79,4 +79,10 @@ internal static partial class Log
 
     [LoggerMessage(25, LogLevel.Warning, "A refresh token of {UserId} was used twice: its whole family is revoked.")]
     public static partial void RefreshTokenReused(ILogger logger, string userId);
+
+    [LoggerMessage(26, LogLevel.Information, "Registered as {Service} at {Url} (heartbeat every {Seconds} s).")]
+    public static partial void RegistryJoined(ILogger logger, string service, string url, int seconds);
+
+    [LoggerMessage(27, LogLevel.Warning, "A registry heartbeat failed; the next one tries again.")]
+    public static partial void RegistryHeartbeatFailed(ILogger logger, Exception exception);
 }

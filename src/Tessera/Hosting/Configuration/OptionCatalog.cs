@@ -56,6 +56,7 @@ internal sealed class OptionCatalog
         (typeof(SecurityOptions), SecurityOptions.SectionName),
         (typeof(EventOptions), EventOptions.SectionName),
         (typeof(MailOptions), MailOptions.SectionName),
+        (typeof(RegistryOptions), RegistryOptions.SectionName),
     ]);
 
     public IReadOnlyList<OptionDescriptor> Options { get; }

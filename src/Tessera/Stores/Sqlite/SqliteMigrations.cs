@@ -45,6 +45,15 @@ internal static class SqliteMigrations
         );
         CREATE INDEX tessera_events_by_time ON tessera_events (published_at);
         """,
+        """
+        CREATE TABLE tessera_registry (
+            service   TEXT    NOT NULL,
+            url       TEXT    NOT NULL,
+            methods   TEXT    NOT NULL,
+            last_seen INTEGER NOT NULL,
+            PRIMARY KEY (service, url)
+        );
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;
