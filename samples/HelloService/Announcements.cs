@@ -7,7 +7,7 @@ public sealed class Announcements(IEventBus events)
 {
     /// <summary>Publishes the text on the <c>announcements</c> topic and answers the event's id.</summary>
     [Method("announcement.post")]
-    [Publishes("announcements", Payload = typeof(Announcement))]
+    [Publishes("announcements", PayloadType = typeof(Announcement))]
     [Authenticated]
     public async Task<long> Post(Account account, string text, CancellationToken cancellationToken)
     {

@@ -15,7 +15,7 @@ public sealed class Inbox(IEventBus events)
     /// <param name="cancellationToken">Cancelled when the caller leaves.</param>
     [Method]
     [Authenticated]
-    [Publishes("user.me.inbox", Payload = typeof(InboxMessage))]
+    [Publishes("user.me.inbox", PayloadType = typeof(InboxMessage))]
     public async Task<long> Send(Account account, string userId, string message, CancellationToken cancellationToken)
     {
         var published = await events.PublishToUserAsync(userId, "inbox", new InboxMessage(account.UserId, message), cancellationToken);

@@ -58,7 +58,7 @@ internal sealed class OpenRpcDocument
                 ["topic"] = group.Key,
                 ["published_by"] = new JsonArray([.. group.Select(pair => (JsonNode)JsonValue.Create(pair.Name)!)]),
             };
-            if (group.Select(pair => pair.published.Payload).FirstOrDefault(type => type is not null) is { } payload)
+            if (group.Select(pair => pair.published.PayloadType).FirstOrDefault(type => type is not null) is { } payload)
             {
                 topic["schema"] = json.Schemas.GetJsonSchemaAsNode(payload, Exporter);
             }

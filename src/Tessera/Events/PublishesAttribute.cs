@@ -1,7 +1,7 @@
 namespace Tessera;
 
 /// <summary>
-/// Declares that a method publishes events on <see cref="Topic"/>, with payloads of <see cref="Payload"/>, so the
+/// Declares that a method publishes events on <see cref="Topic"/>, with payloads of <see cref="PayloadType"/>, so the
 /// service's description (<c>/_tessera/openrpc.json</c>, <c>x-tessera-events</c>) tells clients what they can subscribe
 /// to. It documents; publishing is still done by <see cref="IEventBus"/>.
 /// </summary>
@@ -12,5 +12,5 @@ public sealed class PublishesAttribute(string topic) : Attribute
     public string Topic { get; } = topic;
 
     /// <summary>The payload's type, described as JSON Schema; null when not given.</summary>
-    public Type? Payload { get; init; }
+    public Type? PayloadType { get; init; }
 }

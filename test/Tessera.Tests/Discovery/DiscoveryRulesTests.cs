@@ -48,7 +48,7 @@ public sealed class DiscoveryRulesTests
     {
         [Method]
         [Authenticated]
-        [Publishes("rules.renamed", Payload = typeof(Renamed))]
+        [Publishes("rules.renamed", PayloadType = typeof(Renamed))]
         public string Rename(
             [StringLength(20, MinimumLength = 2), RegularExpression("^[a-z]+$")] string nick,
             [Range(1, 10)] int level,
