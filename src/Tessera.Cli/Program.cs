@@ -25,6 +25,7 @@ app.Configure(config =>
     {
         generate.SetDescription("Write a typed client from a running service's description.");
         generate.AddCommand<GenerateCSharpCommand>("csharp").WithDescription("C# interfaces and records for TesseraClient.For<T>().");
+        generate.AddCommand<GenerateTypeScriptCommand>("ts").WithDescription("A typed TypeScript client: client.math.add(40, 2).");
     });
 });
 

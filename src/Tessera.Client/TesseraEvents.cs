@@ -10,8 +10,8 @@ namespace Tessera.Client;
 /// Events a service publishes: <c>await foreach (var e in client.Events.SubscribeAsync("chat.*", lastEventId, ct))</c>.
 /// Over Server-Sent Events (the default) a dropped stream is opened again with <c>Last-Event-ID</c>, so the service's
 /// event log replays what was missed and nothing arrives twice, across a service restart too. With
-/// <see cref="TesseraWire.WebSocket"/> events share the client's socket; it re-subscribes after a drop, but the socket
-/// protocol has no replay, so events published while it was down are not seen (use SSE where none may be missed).
+/// <see cref="TesseraWire.WebSocket"/> events share the client's socket, which is opened again after a drop and
+/// re-subscribes with <c>last_event_id</c>, so the service replays the same way.
 /// </summary>
 public sealed class TesseraEvents
 {
@@ -139,7 +139,7 @@ public sealed class TesseraEvents
         IReadOnlyList<string> topics, long? lastEventId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var last = lastEventId;
-        using var subscription = await _client.Socket.SubscribeAsync(topics, cancellationToken);
+        using var subscription = await _client.Socket.SubscribeAsync(topics, lastEventId, cancellationToken);
         while (true)
         {
             var published = await subscription.Events.Reader.ReadAsync(cancellationToken);
@@ -153,6 +153,7 @@ public sealed class TesseraEvents
             if (last is null || published.Id > last)
             {
                 last = published.Id;
+                subscription.LastId = last;
                 yield return published;
             }
         }

@@ -60,6 +60,17 @@ internal static class MySqlMigrations
             "CREATE TABLE IF NOT EXISTS tessera_event_sequence (last_id BIGINT NOT NULL) ENGINE=InnoDB",
             "INSERT INTO tessera_event_sequence (last_id) SELECT 0 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM tessera_event_sequence)",
         ],
+        [
+            """
+            CREATE TABLE IF NOT EXISTS tessera_registry (
+                service   VARCHAR(255)  NOT NULL,
+                url       VARCHAR(1024) NOT NULL,
+                methods   LONGTEXT      NOT NULL,
+                last_seen BIGINT        NOT NULL,
+                PRIMARY KEY (service, url(512))
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+            """,
+        ],
     ];
 
     public static async Task ApplyAsync(MySqlConnection connection, CancellationToken cancellationToken)

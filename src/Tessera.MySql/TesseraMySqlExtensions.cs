@@ -27,6 +27,8 @@ public static class TesseraMySqlExtensions
         services.TryAddKeyedSingleton<ISessionStore>(BackendName, (provider, _) => new MySqlSessionStore(provider.GetRequiredService<MySqlDatabase>()));
         services.TryAddKeyedSingleton<INonceStore>(BackendName, (provider, _) =>
             new MySqlNonceStore(provider.GetRequiredService<MySqlDatabase>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddKeyedSingleton<IServiceRegistryStore>(BackendName, (provider, _) =>
+            new MySqlServiceRegistryStore(provider.GetRequiredService<MySqlDatabase>()));
         services.TryAddKeyedSingleton<IEventLog>(BackendName, (provider, _) => new MySqlEventLog(provider.GetRequiredService<MySqlDatabase>()));
         return builder;
     }

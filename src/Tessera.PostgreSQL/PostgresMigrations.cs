@@ -70,6 +70,15 @@ internal static class PostgresMigrations
         END
         $$;
         """,
+        """
+        CREATE TABLE tessera_registry (
+            service   text        NOT NULL,
+            url       text        NOT NULL,
+            methods   jsonb       NOT NULL,
+            last_seen timestamptz NOT NULL,
+            PRIMARY KEY (service, url)
+        );
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

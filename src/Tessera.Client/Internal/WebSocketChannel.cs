@@ -61,13 +61,13 @@ internal sealed class WebSocketChannel(TesseraClient client) : IDisposable
     }
 
     /// <summary>Subscribes to <paramref name="topics"/>; events arrive in the subscription until it is disposed.</summary>
-    public async Task<SocketSubscription> SubscribeAsync(IReadOnlyList<string> topics, CancellationToken cancellationToken)
+    public async Task<SocketSubscription> SubscribeAsync(IReadOnlyList<string> topics, long? lastEventId, CancellationToken cancellationToken)
     {
-        var subscription = new SocketSubscription(topics, this);
+        var subscription = new SocketSubscription(topics, this) { LastId = lastEventId };
         _subscriptions[subscription] = 0;
         try
         {
-            await SubscribeOnSocketAsync(topics, cancellationToken);
+            await SubscribeOnSocketAsync(topics, lastEventId, cancellationToken);
         }
         catch
         {
@@ -107,10 +107,21 @@ internal sealed class WebSocketChannel(TesseraClient client) : IDisposable
 
     internal void Forget(SocketSubscription subscription) => _subscriptions.TryRemove(subscription, out _);
 
-    private async Task SubscribeOnSocketAsync(IReadOnlyList<string> topics, CancellationToken cancellationToken)
+    private async Task SubscribeOnSocketAsync(IReadOnlyList<string> topics, long? lastEventId, CancellationToken cancellationToken)
+    {
+        WireFormat.ReadJsonRpcAnswer(await CallAsync("events.subscribe", SubscribeParameters(topics, lastEventId), cancellationToken));
+    }
+
+    /// <summary><c>{"topics": [...], "last_event_id": N}</c>: the service replays its log after N, then sends live events.</summary>
+    private ReadOnlyMemory<byte> SubscribeParameters(IReadOnlyList<string> topics, long? lastEventId)
     {
         var parameters = client.CreateParameters().Add("topics", topics.ToArray());
-        WireFormat.ReadJsonRpcAnswer(await CallAsync("events.subscribe", parameters.ToJson(), cancellationToken));
+        if (lastEventId is { } id)
+        {
+            parameters.Add("last_event_id", id);
+        }
+
+        return parameters.ToJson();
     }
 
     private async Task<JsonElement> ExchangeAsync(long id, byte[] request, CancellationToken cancellationToken)
@@ -171,11 +182,13 @@ internal sealed class WebSocketChannel(TesseraClient client) : IDisposable
             _ = Task.Run(() => ReceiveLoopAsync(socket), CancellationToken.None);
             if (!_subscriptions.IsEmpty)
             {
-                // A new socket starts with no topics: subscribe again to what the old one carried.
+                // A new socket starts with no topics: subscribe again to what the old one carried, resuming after the
+                // oldest event any subscription saw last (each subscription drops what it already has).
                 var topics = _subscriptions.Keys.SelectMany(s => s.Topics).Distinct().ToList();
+                var resumeAfter = _subscriptions.Keys.Select(s => s.LastId).Min();
                 var id = client.NextId();
                 var completion = _pending.GetOrAdd(id, _ => NewCompletion());
-                await SendAsync(socket, WireFormat.JsonRpcRequest("events.subscribe", client.CreateParameters().Add("topics", topics.ToArray()).ToJson(), id), cancellationToken);
+                await SendAsync(socket, WireFormat.JsonRpcRequest("events.subscribe", SubscribeParameters(topics, resumeAfter), id), cancellationToken);
                 _ = completion.Task.ContinueWith(_ => _pending.TryRemove(id, out var _), TaskScheduler.Default);
             }
 
@@ -295,6 +308,9 @@ internal sealed class WebSocketChannel(TesseraClient client) : IDisposable
 internal sealed class SocketSubscription(IReadOnlyList<string> topics, WebSocketChannel channel) : IDisposable
 {
     public IReadOnlyList<string> Topics => topics;
+
+    /// <summary>The id of the last event the reader took (or the one it started after), to resume from.</summary>
+    public long? LastId { get; set; }
 
     public Channel<TesseraEvent> Events { get; } = Channel.CreateUnbounded<TesseraEvent>(new UnboundedChannelOptions { SingleReader = true });
 

@@ -54,8 +54,8 @@ internal static class StoreSelection
         Memory => new MemoryServiceRegistryStore(),
         Sqlite => new SqliteServiceRegistryStore(services.GetRequiredService<SqliteDatabase>()),
         var name => services.GetKeyedService<IServiceRegistryStore>(name) ?? throw new InvalidOperationException(
-            $"--registry=on keeps instances in the database, and the '{name}' backend has no registry store yet: use --database=sqlite " +
-            "(one file shared by the instances of one machine) or leave the registry off."),
+            $"--registry=on keeps instances in the database, and the '{name}' backend has no registry store: use a database " +
+            "that has one (sqlite, postgres, mysql) or leave the registry off."),
     };
 
     public static string DatabaseName(IServiceProvider services) => Normalize(Storage(services).Database);

@@ -188,6 +188,50 @@ public sealed class CliTests : IAsyncLifetime
         Assert.DoesNotContain("ObjectOf", source);
     }
 
+    [NeedsToolFact("node")]
+    public async Task GenerateTs_CompilesStrictly_AndCallsTheService()
+    {
+        await ExternalTool.EnsureNodePackagesAsync();
+        var folder = Path.Combine(_config.FullName, "ts");
+
+        var (code, _, errors) = await Tessera("generate", "ts", Url, "-d", folder);
+
+        Assert.True(code == 0, errors);
+        var generated = Path.GetFileNameWithoutExtension(Directory.GetFiles(folder, "*.ts").Single());
+        var source = await File.ReadAllTextAsync(Path.Combine(folder, generated + ".ts"));
+        Assert.Contains("add: (a: number, b: number): Promise<number> => caller.call(\"math.add\", { a, b }) as Promise<number>,", source);
+        Assert.Contains("export interface AccountLoginResult {", source);
+        Assert.Contains("@throws {TesseraError} 4000 division by zero", source);
+        await File.WriteAllTextAsync(Path.Combine(folder, "main.ts"), $$"""
+            import { createClient, jsonRpc, TesseraError } from "./{{generated}}";
+
+            declare const process: { argv: string[] };
+
+            async function main(url: string) {
+              const client = createClient(jsonRpc(url));
+              const sum: number = await client.math.add(40, 2);
+              const greeting: string = await client.greeting.hello("ts");
+              let code = 0;
+              try {
+                await client.math.divide(1, 0);
+              } catch (error) {
+                code = error instanceof TesseraError ? error.code : -1;
+              }
+              console.log(JSON.stringify({ sum, greeting, code }));
+            }
+
+            main(process.argv[2]);
+            """);
+        var tsc = Path.Combine(ExternalTool.InteropFolder, "node_modules", "typescript", "bin", "tsc");
+        var (compiled, compileOutput, _) = await ExternalTool.RunAsync("node",
+            [tsc, "--strict", "--target", "es2022", "--lib", "es2022,dom", "--module", "commonjs", "--outDir", folder, Path.Combine(folder, "main.ts")], workingDirectory: folder);
+        Assert.True(compiled == 0, compileOutput);
+        var (ran, output, runErrors) = await ExternalTool.RunAsync("node", [Path.Combine(folder, "main.js"), Url], workingDirectory: folder);
+
+        Assert.True(ran == 0, runErrors);
+        Assert.Equal("""{"sum":42,"greeting":"hello ts","code":4000}""", output.Trim());
+    }
+
     private static List<string> Lines(string output) =>
         [.. output.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries)];
 

@@ -38,8 +38,10 @@ public sealed class ClientEventTests
         Assert.True(received[0].Id < received[1].Id && received[1].Id < received[2].Id);
     }
 
-    [Fact]
-    public async Task Sse_AcrossAServiceRestart_LosesNothing_AndRepeatsNothing()
+    [Theory]
+    [InlineData(TesseraWire.JsonRpc)]
+    [InlineData(TesseraWire.WebSocket)]
+    public async Task AcrossAServiceRestart_NothingIsLost_AndNothingRepeats(TesseraWire wire)
     {
         var folder = Directory.CreateTempSubdirectory("tessera-client-restart-");
         try
@@ -49,7 +51,7 @@ public sealed class ClientEventTests
             var port = service.Port;
             await using var publisher = new TesseraClient(new Uri($"http://127.0.0.1:{port}/"));
             await publisher.Accounts.CreateAsync("herald", AuthHosts.Password);
-            await using var listener = new TesseraClient(new Uri($"http://127.0.0.1:{port}/"));
+            await using var listener = new TesseraClient(new TesseraClientOptions { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Wire = wire });
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             var received = new List<TesseraEvent>();
             var reading = Task.Run(async () =>

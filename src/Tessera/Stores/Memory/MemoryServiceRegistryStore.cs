@@ -20,5 +20,6 @@ internal sealed class MemoryServiceRegistryStore : IServiceRegistryStore
     }
 
     public Task<IReadOnlyList<ServiceInstance>> ListAsync(DateTimeOffset seenAfter, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ServiceInstance>>([.. _instances.Values.Where(i => i.LastSeen > seenAfter)]);
+        Task.FromResult<IReadOnlyList<ServiceInstance>>([.. _instances.Values.Where(i => i.LastSeen > seenAfter)
+            .OrderBy(i => i.Service, StringComparer.Ordinal).ThenBy(i => i.Url, StringComparer.Ordinal)]);
 }

@@ -56,6 +56,10 @@ internal sealed class WebSocketConnection(
     private long _lastEventId;
     private bool _tooSlow;
 
+    // While events.subscribe replays the log after last_event_id, live events wait here so none goes out ahead of
+    // (and so hides) an older one; null when nothing is being replayed.
+    private List<EventMessage>? _heldWhileReplaying;
+
     private readonly string? _ownSegment = PrivateTopics.SegmentOrNull(userId);
 
     private string? UserId => userId.Length == 0 ? null : userId;
@@ -198,8 +202,17 @@ internal sealed class WebSocketConnection(
             return null;
         }
 
-        var (value, error) = request.Method == "events.subscribe" ? await SubscribeAsync(request.Params) : Unsubscribe(request.Params);
-        return error is null ? writer.SerializeValue(value!, request.Id) : writer.SerializeError(error, request.Id);
+        try
+        {
+            var (value, error) = request.Method == "events.subscribe" ? await SubscribeAsync(request.Params) : Unsubscribe(request.Params);
+            return error is null ? writer.SerializeValue(value!, request.Id) : writer.SerializeError(error, request.Id);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The caller gets an answer (an internal error, details only in the log), never silence.
+            Log.SocketMessageFailed(logger, exception);
+            return writer.SerializeError(ErrorTable.FromException(exception, Guid.NewGuid(), includeDetails: false), request.Id);
+        }
     }
 
     private async Task<(object? Value, MethodError? Error)> SubscribeAsync(JsonElement parameters)
@@ -209,23 +222,72 @@ internal sealed class WebSocketConnection(
             return (null, ErrorTable.InvalidParameters(["'topics' must be a non-empty array of topic patterns"]));
         }
 
+        long? resumeAfter = null;
+        if (parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("last_event_id"u8, out var last))
+        {
+            if (last.ValueKind != JsonValueKind.Number || !last.TryGetInt64(out var id) || id < 0)
+            {
+                return (null, ErrorTable.InvalidParameters(["'last_event_id' must be a non-negative integer"]));
+            }
+
+            resumeAfter = id;
+            lock (_lock)
+            {
+                _heldWhileReplaying ??= [];
+            }
+        }
+
+        try
+        {
+            var patterns = new List<TopicPattern>();
+            var refusal = await AddSubscriptionsAsync(topics, patterns);
+            if (refusal is null && resumeAfter is { } after)
+            {
+                // Subscribed first, then the backlog: nothing published in between is lost, and ids skip repeats.
+                var missed = await bus.BacklogAsync(after, m => patterns.Any(p => p.Matches(m.Topic))
+                    && (PrivateTopics.OwnerOf(m.Topic) is not { } owner || owner == _ownSegment), _closing.Token);
+                lock (_lock)
+                {
+                    missed.ToList().ForEach(PushNow);
+                }
+            }
+
+            return refusal is null ? (new { Subscribed = topics }, null) : (null, refusal);
+        }
+        finally
+        {
+            if (resumeAfter is not null)
+            {
+                lock (_lock)
+                {
+                    var held = _heldWhileReplaying ?? [];
+                    _heldWhileReplaying = null;
+                    held.ForEach(PushNow);
+                }
+            }
+        }
+    }
+
+    private async Task<MethodError?> AddSubscriptionsAsync(List<string> topics, List<TopicPattern> patterns)
+    {
         foreach (var topic in topics)
         {
             var (pattern, refusal) = await EventSubscriber.CheckAsync(topic, UserId, policy, caller.Http);
             if (refusal is { } refused)
             {
-                return (null, refused.StatusCode == StatusCodes.Status400BadRequest
+                return refused.StatusCode == StatusCodes.Status400BadRequest
                     ? ErrorTable.InvalidParameters([refused.Message])
-                    : ErrorTable.NotAuthorized());
+                    : ErrorTable.NotAuthorized();
             }
 
+            patterns.Add(pattern);
             lock (_lock)
             {
                 if (!_subscriptions.ContainsKey(topic))
                 {
                     if (_subscriptions.Count >= EventSubscriber.MaxPatterns)
                     {
-                        return (null, ErrorTable.InvalidParameters([$"a connection may follow at most {EventSubscriber.MaxPatterns} topic patterns"]));
+                        return ErrorTable.InvalidParameters([$"a connection may follow at most {EventSubscriber.MaxPatterns} topic patterns"]);
                     }
 
                     _subscriptions[topic] = bus.AddInline(pattern, UserId, trusted: false, once: false, Push);
@@ -233,7 +295,7 @@ internal sealed class WebSocketConnection(
             }
         }
 
-        return (new { Subscribed = topics }, null);
+        return null;
     }
 
     private (object? Value, MethodError? Error) Unsubscribe(JsonElement parameters)
@@ -257,8 +319,22 @@ internal sealed class WebSocketConnection(
         return (new { Unsubscribed = topics }, null);
     }
 
-    /// <summary>Runs on the bus's dispatch loop: serialize and enqueue, never block.</summary>
+    /// <summary>Runs on the bus's dispatch loop: serialize and enqueue (or hold during a replay), never block.</summary>
     private void Push(EventMessage message)
+    {
+        lock (_lock)
+        {
+            if (_heldWhileReplaying is { } held)
+            {
+                held.Add(message);
+                return;
+            }
+
+            PushNow(message);
+        }
+    }
+
+    private void PushNow(EventMessage message)
     {
         // Overlapping subscriptions see the same event; it is sent once. The bus delivers in id order, on one loop.
         if (message.Id <= _lastEventId)

@@ -57,6 +57,43 @@ public sealed class WebSocketTests
     }
 
     [Fact]
+    public async Task Subscribe_WithLastEventId_ReplaysTheLogFirst_ThenLiveEvents_InOrderWithoutRepeats()
+    {
+        await using var host = await Start();
+        var bus = host.Services.GetRequiredService<IEventBus>();
+        var first = await bus.PublishAsync("news.world", new { n = 1 });
+        await bus.PublishAsync("other", new { n = 0 });
+        await bus.PublishAsync("news.world", new { n = 2 });
+        await bus.PublishAsync("news.world", new { n = 3 });
+        await using var client = await WebSocketClient.ConnectAsync(host.Http.BaseAddress!, "/ws");
+
+        await client.SendAsync("""{"jsonrpc":"2.0","method":"events.subscribe","params":{"topics":["news.*"],"last_event_id":""" + first.Id + "},\"id\":1}");
+        var frames = new List<JsonElement>();
+        for (var i = 0; i < 3; i++)
+        {
+            frames.Add((await client.ReceiveAsync())!.Value);
+        }
+
+        await bus.PublishAsync("news.world", new { n = 4 });
+        frames.Add((await client.ReceiveAsync())!.Value);
+
+        var events = frames.Where(f => f.TryGetProperty("method", out _)).Select(f => f.GetProperty("params").GetProperty("data").GetProperty("n").GetInt32());
+        Assert.Equal([2, 3, 4], events);
+        Assert.Single(frames, f => f.TryGetProperty("result", out _));
+    }
+
+    [Fact]
+    public async Task Subscribe_WithABadLastEventId_IsInvalidParameters()
+    {
+        await using var host = await Start();
+        await using var client = await WebSocketClient.ConnectAsync(host.Http.BaseAddress!, "/ws");
+
+        await client.SendAsync("""{"jsonrpc":"2.0","method":"events.subscribe","params":{"topics":["news.*"],"last_event_id":"yesterday"},"id":1}""");
+
+        Assert.Equal(-32602, (await client.ReceiveAsync())!.Value.GetProperty("error").GetProperty("code").GetInt32());
+    }
+
+    [Fact]
     public async Task Sessions_AndTopicRules_ApplyOnTheSocket()
     {
         await using var host = await Start();
