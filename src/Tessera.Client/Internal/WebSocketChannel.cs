@@ -20,6 +20,10 @@ internal sealed class WebSocketChannel(TesseraClient client) : IDisposable
     private readonly CancellationTokenSource _closing = new();
     private ClientWebSocket? _socket;
 
+    // The server fixes a socket's caller at the upgrade, so a socket serves the session it was opened with only; after
+    // a sign-in or sign-out the next use opens a new one (re-subscribing).
+    private string? _socketSession;
+
     public async Task<JsonElement> CallAsync(string method, ReadOnlyMemory<byte> parameters, CancellationToken cancellationToken)
     {
         var id = client.NextId();
@@ -95,6 +99,19 @@ internal sealed class WebSocketChannel(TesseraClient client) : IDisposable
         }
     }
 
+    private static async Task CloseQuietlyAsync(ClientWebSocket socket)
+    {
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "session changed", wait.Token);
+        }
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
+        {
+            // Gone already.
+        }
+    }
+
     public void Dispose()
     {
         _closing.Cancel();
@@ -141,7 +158,7 @@ internal sealed class WebSocketChannel(TesseraClient client) : IDisposable
 
     private async Task<ClientWebSocket> ConnectAsync(CancellationToken cancellationToken)
     {
-        if (_socket is { State: WebSocketState.Open } open)
+        if (_socket is { State: WebSocketState.Open } open && _socketSession == client.Session?.Id)
         {
             return open;
         }
@@ -149,12 +166,21 @@ internal sealed class WebSocketChannel(TesseraClient client) : IDisposable
         await _connectLock.WaitAsync(cancellationToken);
         try
         {
-            if (_socket is { State: WebSocketState.Open } raced)
+            if (_socket is { State: WebSocketState.Open } raced && _socketSession == client.Session?.Id)
             {
                 return raced;
             }
 
-            _socket?.Dispose();
+            // Forget the old socket first, so its receive loop ends quietly instead of failing calls meant for the new one.
+            var old = _socket;
+            _socket = null;
+            if (old is { State: WebSocketState.Open })
+            {
+                await CloseQuietlyAsync(old);
+            }
+
+            old?.Dispose();
+            _socketSession = client.Session?.Id;
             var socket = new ClientWebSocket();
             socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(30);
             if (client.Session is { } session)
@@ -247,17 +273,26 @@ internal sealed class WebSocketChannel(TesseraClient client) : IDisposable
         }
         finally
         {
-            var dropped = new TesseraTransportException("The WebSocket closed before the answer arrived.", requestSent: true);
-            foreach (var (id, completion) in _pending)
+            // A socket replaced after a session change ends quietly: what waits now belongs to its successor.
+            if (ReferenceEquals(socket, _socket))
             {
-                completion.TrySetException(dropped);
-                _pending.TryRemove(id, out _);
+                Dropped();
             }
+        }
+    }
 
-            foreach (var subscription in _subscriptions.Keys)
-            {
-                subscription.Dropped();
-            }
+    private void Dropped()
+    {
+        var dropped = new TesseraTransportException("The WebSocket closed before the answer arrived.", requestSent: true);
+        foreach (var (id, completion) in _pending)
+        {
+            completion.TrySetException(dropped);
+            _pending.TryRemove(id, out _);
+        }
+
+        foreach (var subscription in _subscriptions.Keys)
+        {
+            subscription.Dropped();
         }
     }
 
@@ -336,6 +371,19 @@ internal sealed class SocketSubscription(IReadOnlyList<string> topics, WebSocket
         }
 
         return false;
+    }
+
+    private static async Task CloseQuietlyAsync(ClientWebSocket socket)
+    {
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "session changed", wait.Token);
+        }
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
+        {
+            // Gone already.
+        }
     }
 
     public void Dispose()

@@ -34,6 +34,20 @@ public sealed class CliTests : IAsyncLifetime
         Assert.DoesNotContain("\u2502", output); // no table borders when the output is not a terminal
     }
 
+    [NeedsToolFact("script")]
+    public async Task Methods_OnATerminal_IsATable()
+    {
+        // script(1) gives the command a pseudo-terminal, as a user's shell does.
+        var command = $"dotnet {Path.Combine(AppContext.BaseDirectory, "Tessera.Cli.dll")} methods {Url}";
+        var (code, output, errors) = await ExternalTool.RunAsync("script", ["-qfec", command, "/dev/null"]);
+
+        Assert.True(code == 0, errors);
+        Assert.Contains("│", output);          // the table's borders
+        Assert.Contains("math.add", output);
+        Assert.Contains("[", output);          // and colour
+        Assert.DoesNotContain("math.add(a: integer, b: integer)\t", output);
+    }
+
     [Fact]
     public async Task Methods_AsJson_IsTheOpenRpcMethodList()
     {

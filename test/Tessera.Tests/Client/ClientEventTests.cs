@@ -96,6 +96,55 @@ public sealed class ClientEventTests
         }
     }
 
+    [Theory]
+    [InlineData(TesseraWire.JsonRpc)]
+    [InlineData(TesseraWire.WebSocket)]
+    public async Task PrivateTopics_ReachOnlyTheirUser_AsUserMe(TesseraWire wire)
+    {
+        await using var host = await ClientHosts.StartAsync();
+        await using var sender = ClientHosts.Client(host);
+        await sender.Accounts.CreateAsync("sender", AuthHosts.Password);
+        await using var ada = ClientHosts.Client(host, o => o.Wire = wire);
+        await ada.Accounts.CreateAsync("ada", AuthHosts.Password);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        var received = new List<TesseraEvent>();
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var published in ada.Events.SubscribeAsync("user.me.*", cancellationToken: stop.Token))
+            {
+                lock (received)
+                {
+                    received.Add(published);
+                }
+
+                if (published.Data.GetProperty("message").GetString() == "last")
+                {
+                    return;
+                }
+            }
+        });
+        // Until the subscription is live, messages may go unseen; then one last one ends the read.
+        while (true)
+        {
+            await sender.CallAsync<long>("inbox.send", new { user_id = "ada", message = "hello" }, stop.Token);
+            await Task.Delay(100, stop.Token);
+            lock (received)
+            {
+                if (received.Count > 0)
+                {
+                    break;
+                }
+            }
+        }
+
+        await sender.CallAsync<long>("inbox.send", new { user_id = "ada", message = "last" }, stop.Token);
+        await reading.WaitAsync(stop.Token);
+
+        Assert.All(received, e => Assert.Equal("user.me.inbox", e.Topic));
+        Assert.All(received, e => Assert.Equal("sender", e.Data.GetProperty("from").GetString()));
+    }
+
     /// <summary>A subscription is live once it sees an event: publish "ready" until the first one arrives.</summary>
     private static async Task PublishUntilSeenAsync(TesseraClient publisher, List<TesseraEvent> received, CancellationToken cancellationToken)
     {
