@@ -6,13 +6,8 @@ namespace Tessera.Cli.Commands;
 /// <summary><c>tessera generate csharp URL -o DIR</c>: a typed client for a service whose contract is not shared as C#.</summary>
 internal sealed class GenerateCSharpCommand : AsyncCommand<GenerateCSharpCommand.Settings>
 {
-    public sealed class Settings : ServiceSettings
+    public sealed class Settings : GenerateSettings
     {
-        [CommandOption("-d|--directory <DIR>")]
-        [Description("Where to write the file (default: the current folder).")]
-        [DefaultValue(".")]
-        public string Directory { get; init; } = ".";
-
         [CommandOption("-n|--namespace <NAMESPACE>")]
         [Description("The namespace of the generated types (default: the service's name + .Client).")]
         public string? Namespace { get; init; }

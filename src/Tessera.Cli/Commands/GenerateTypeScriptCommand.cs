@@ -1,20 +1,11 @@
-using System.ComponentModel;
 using Spectre.Console.Cli;
 
 namespace Tessera.Cli.Commands;
 
 /// <summary><c>tessera generate ts URL -d DIR</c>: a typed TypeScript client (one file, no dependency).</summary>
-internal sealed class GenerateTypeScriptCommand : AsyncCommand<GenerateTypeScriptCommand.Settings>
+internal sealed class GenerateTypeScriptCommand : AsyncCommand<GenerateSettings>
 {
-    public sealed class Settings : ServiceSettings
-    {
-        [CommandOption("-d|--directory <DIR>")]
-        [Description("Where to write the file (default: the current folder).")]
-        [DefaultValue(".")]
-        public string Directory { get; init; } = ".";
-    }
-
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, GenerateSettings settings, CancellationToken cancellationToken)
     {
         var description = await ServiceDescription.FetchAsync(settings.Service, cancellationToken);
         var code = new TypeScriptClientWriter().Write(description);

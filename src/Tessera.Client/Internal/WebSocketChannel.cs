@@ -84,27 +84,19 @@ internal sealed class WebSocketChannel(TesseraClient client) : IDisposable
 
     public async Task CloseAsync()
     {
-        var socket = _socket;
-        if (socket?.State == WebSocketState.Open)
+        if (_socket is { State: WebSocketState.Open } socket)
         {
-            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            try
-            {
-                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "client closed", wait.Token);
-            }
-            catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
-            {
-                // The peer went away first: nothing is left to close.
-            }
+            await CloseQuietlyAsync(socket, "client closed");
         }
     }
 
-    private static async Task CloseQuietlyAsync(ClientWebSocket socket)
+    /// <summary>Says goodbye, waiting at most 2 s; a peer that went away first leaves nothing to close.</summary>
+    private static async Task CloseQuietlyAsync(ClientWebSocket socket, string reason)
     {
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
-            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "session changed", wait.Token);
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, reason, wait.Token);
         }
         catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
         {
@@ -176,7 +168,7 @@ internal sealed class WebSocketChannel(TesseraClient client) : IDisposable
             _socket = null;
             if (old is { State: WebSocketState.Open })
             {
-                await CloseQuietlyAsync(old);
+                await CloseQuietlyAsync(old, "session changed");
             }
 
             old?.Dispose();
@@ -373,12 +365,13 @@ internal sealed class SocketSubscription(IReadOnlyList<string> topics, WebSocket
         return false;
     }
 
-    private static async Task CloseQuietlyAsync(ClientWebSocket socket)
+    /// <summary>Says goodbye, waiting at most 2 s; a peer that went away first leaves nothing to close.</summary>
+    private static async Task CloseQuietlyAsync(ClientWebSocket socket, string reason)
     {
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
-            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "session changed", wait.Token);
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, reason, wait.Token);
         }
         catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
         {

@@ -1,0 +1,13 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+
+namespace Tessera.Cli.Commands;
+
+/// <summary>What every <c>tessera generate</c> command takes: the service, and where to write.</summary>
+internal class GenerateSettings : ServiceSettings
+{
+    [CommandOption("-d|--directory <DIR>")]
+    [Description("Where to write the file (default: the current folder).")]
+    [DefaultValue(".")]
+    public string Directory { get; init; } = ".";
+}
