@@ -76,17 +76,11 @@ internal sealed class OpenRpcDocument
 
         description["params"] = new JsonArray([.. method.WireParameters.Select(parameter =>
         {
-            var schema = json.Schemas.GetJsonSchemaAsNode(parameter.Type, Exporter);
-            if (schema is JsonObject rules)
-            {
-                SchemaKeywords.Apply(rules, parameter.Validators);
-            }
-
             var entry = new JsonObject
             {
                 ["name"] = parameter.WireName,
                 ["required"] = !parameter.IsOptional,
-                ["schema"] = schema,
+                ["schema"] = MethodSchemas.Parameter(parameter, json),
             };
             if (parameter.Description is { } about)
             {
@@ -98,9 +92,7 @@ internal sealed class OpenRpcDocument
         description["result"] = new JsonObject
         {
             ["name"] = "result",
-            ["schema"] = method.ResultTypeInfo is { } result
-                ? json.Schemas.GetJsonSchemaAsNode(result.Type, Exporter)
-                : new JsonObject { ["type"] = "null" },
+            ["schema"] = MethodSchemas.Result(method, json),
         };
         if (method.DeclaredErrors.Count > 0)
         {

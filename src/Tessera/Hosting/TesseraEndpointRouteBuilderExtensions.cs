@@ -58,6 +58,10 @@ public static class TesseraEndpointRouteBuilderExtensions
                 http.Response.WriteAsJsonAsync(
                     services.GetRequiredService<OpenRpcDocument>().Document, services.GetRequiredService<TesseraJson>().Results, http.RequestAborted))
             .WithDisplayName("Tessera OpenRPC document");
+        group.MapGet("/_tessera/openapi.json", (HttpContext http) =>
+                http.Response.WriteAsJsonAsync(
+                    services.GetRequiredService<OpenApiDocument>().Document, services.GetRequiredService<TesseraJson>().Results, http.RequestAborted))
+            .WithDisplayName("Tessera OpenAPI document");
         group.MapGet("/_tessera/csrf", AntiforgeryToken).WithDisplayName("Tessera antiforgery token");
         // The catch-all for URL-style calls has the lowest precedence of any route, so endpoints the app maps win,
         // and it steps aside for the app's static files (see NotAStaticFile).

@@ -108,6 +108,7 @@ public static class TesseraServiceCollectionExtensions
         services.TryAddSingleton<SseEndpoint>();
         services.TryAddSingleton<WebSocketEndpoint>();
         services.TryAddSingleton<OpenRpcDocument>();
+        services.TryAddSingleton<OpenApiDocument>();
         builder.Methods.AddBuiltIn(typeof(DiscoveryMethods));
         BindOptions<RegistryOptions, RegistryOptionsValidator>(services, RegistryOptions.SectionName);
         services.TryAddSingleton(StoreSelection.Registry);
