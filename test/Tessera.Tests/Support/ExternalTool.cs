@@ -17,7 +17,8 @@ public static class ExternalTool
     public static bool IsOnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, program)));
 
-    public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string program, IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null)
+    public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(
+        string program, IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -26,6 +27,11 @@ public static class ExternalTool
             WorkingDirectory = workingDirectory ?? InteropFolder,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -71,6 +77,38 @@ public static class ExternalTool
         }
     }
 
+    private static readonly SemaphoreSlim JsClientLock = new(1, 1);
+    private static bool _jsClientBuilt;
+
+    public static string JsClientFolder => Path.Combine(RepositoryRoot, "clients", "js");
+
+    /// <summary>Installs the TypeScript client's pinned compiler (npm ci) if needed and builds it once per test run.</summary>
+    public static async Task EnsureJsClientBuiltAsync()
+    {
+        await JsClientLock.WaitAsync();
+        try
+        {
+            if (_jsClientBuilt)
+            {
+                return;
+            }
+
+            if (!Directory.Exists(Path.Combine(JsClientFolder, "node_modules", "typescript")))
+            {
+                var (installed, installOutput, installErrors) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], JsClientFolder, TimeSpan.FromMinutes(3));
+                Assert.True(installed == 0, $"npm ci in clients/js failed:\n{installOutput}\n{installErrors}");
+            }
+
+            var (built, output, errors) = await RunAsync("npm", ["run", "build"], JsClientFolder, TimeSpan.FromMinutes(2));
+            Assert.True(built == 0, $"npm run build in clients/js failed:\n{output}\n{errors}");
+            _jsClientBuilt = true;
+        }
+        finally
+        {
+            JsClientLock.Release();
+        }
+    }
+
     private static string FindRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
@@ -105,6 +143,18 @@ public sealed class NeedsFileFactAttribute : FactAttribute
         if (!File.Exists(path) && !ExternalTool.InCi)
         {
             Skip = $"SKIPPED LOUDLY: '{path}' is missing; '{install}' to run this interoperability test (CI fails instead of skipping).";
+        }
+    }
+}
+
+/// <summary>A theory that needs an external program: skipped with the reason on a machine without it, unless CI=true.</summary>
+public sealed class NeedsToolTheoryAttribute : TheoryAttribute
+{
+    public NeedsToolTheoryAttribute(string program)
+    {
+        if (!ExternalTool.IsOnPath(program) && !ExternalTool.InCi)
+        {
+            Skip = $"SKIPPED LOUDLY: '{program}' is not on PATH; install it to run this interoperability test (CI fails instead of skipping).";
         }
     }
 }
