@@ -137,7 +137,7 @@ export class TesseraClient {
     if (list.length === 0) throw new TypeError("Name at least one topic.");
     const source = this.options.wire === "websocket"
       ? this.overSocket(list, options)
-      : this.useEventSource() ? this.overEventSource(list, options) : this.overFetch(list, options);
+      : this.useEventSource(list) ? this.overEventSource(list, options) : this.overFetch(list, options);
     for await (const event of source) yield event as TesseraEvent<T>;
   }
 
@@ -239,8 +239,13 @@ export class TesseraClient {
     return this.channel ??= new SocketChannel(() => new URL("ws", this.baseUrl).toString(), () => this.session?.id, this.options.WebSocket);
   }
 
-  private useEventSource(): boolean {
-    return this.options.eventSource !== false && typeof (globalThis as { EventSource?: unknown }).EventSource === "function";
+  /**
+   * EventSource delivers an event to listeners of its exact type (the topic), so it serves exact topics only; patterns
+   * (`chat.*`) and Node read the stream through fetch, which browsers support as well.
+   */
+  private useEventSource(topics: string[]): boolean {
+    return this.options.eventSource !== false && typeof (globalThis as { EventSource?: unknown }).EventSource === "function"
+      && topics.every((topic) => !topic.includes("*"));
   }
 
   private eventsUrl(topics: string[], lastId: number | undefined, inQuery: boolean): URL {
@@ -286,7 +291,7 @@ export class TesseraClient {
     }
   }
 
-  /** SSE through the browser's EventSource, which reconnects by itself and sends Last-Event-ID. */
+  /** SSE through the browser's EventSource (exact topics), which reconnects by itself and sends Last-Event-ID. */
   private async *overEventSource(topics: string[], options: SubscribeOptions): AsyncGenerator<TesseraEvent> {
     const source = new EventSource(this.eventsUrl(topics, options.lastEventId, true), { withCredentials: !!this.options.cookies });
     const queue: TesseraEvent[] = [];
@@ -300,21 +305,8 @@ export class TesseraClient {
         wake?.();
       }
     };
-    const types = new Set<string>();
-    const listen = (type: string) => {
-      if (!types.has(type)) {
-        types.add(type);
-        source.addEventListener(type, onMessage as EventListener);
-      }
-    };
-    // Events carry their topic as the SSE event type: listen for every topic a pattern could produce.
-    topics.forEach(listen);
-    source.onmessage = onMessage;
-    const original = source.dispatchEvent.bind(source);
-    source.dispatchEvent = (event: Event) => {
-      listen(event.type);
-      return original(event);
-    };
+    // Events carry their topic as the SSE event type; with exact topics, one listener each hears them all.
+    topics.forEach((topic) => source.addEventListener(topic, onMessage as EventListener));
     options.signal?.addEventListener("abort", () => { source.close(); wake?.(); }, { once: true });
     try {
       while (!options.signal?.aborted) {

@@ -63,6 +63,7 @@ public static class TesseraEndpointRouteBuilderExtensions
                     services.GetRequiredService<OpenApiDocument>().Document, services.GetRequiredService<TesseraJson>().Results, http.RequestAborted))
             .WithDisplayName("Tessera OpenAPI document");
         group.MapGet("/_tessera/csrf", AntiforgeryToken).WithDisplayName("Tessera antiforgery token");
+        Hosting.Explorer.ExplorerEndpoints.Map(group, services);
         // The catch-all for URL-style calls has the lowest precedence of any route, so endpoints the app maps win,
         // and it steps aside for the app's static files (see NotAStaticFile).
         var callRoute = RoutePatternFactory.Parse("/{**path}", defaults: null,

@@ -13,6 +13,7 @@ using Tessera.Dispatch.RateLimiting;
 using Tessera.Events;
 using Tessera.Stores.Sqlite;
 using Tessera.Hosting;
+using Tessera.Hosting.Explorer;
 using Tessera.Observability;
 using Tessera.Wires.Formats;
 using Tessera.Wires.Http;
@@ -109,6 +110,8 @@ public static class TesseraServiceCollectionExtensions
         services.TryAddSingleton<WebSocketEndpoint>();
         services.TryAddSingleton<OpenRpcDocument>();
         services.TryAddSingleton<OpenApiDocument>();
+        BindOptions<ExplorerOptions, ExplorerOptionsValidator>(services, ExplorerOptions.SectionName);
+        services.TryAddSingleton<MethodMetrics>();
         builder.Methods.AddBuiltIn(typeof(DiscoveryMethods));
         BindOptions<RegistryOptions, RegistryOptionsValidator>(services, RegistryOptions.SectionName);
         services.TryAddSingleton(StoreSelection.Registry);

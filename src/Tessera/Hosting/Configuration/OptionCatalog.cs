@@ -57,6 +57,7 @@ internal sealed class OptionCatalog
         (typeof(EventOptions), EventOptions.SectionName),
         (typeof(MailOptions), MailOptions.SectionName),
         (typeof(RegistryOptions), RegistryOptions.SectionName),
+        (typeof(ExplorerOptions), ExplorerOptions.SectionName),
     ]);
 
     public IReadOnlyList<OptionDescriptor> Options { get; }
