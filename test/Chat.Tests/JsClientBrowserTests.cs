@@ -33,7 +33,12 @@ public sealed class JsClientBrowserTests
                   const event = (await next).value;
                   clearInterval(posting);
                   const refused = await client.call("chat.post_message", { message: "" }).catch((e) => e instanceof TesseraError ? e.code : "other");
-                  out.textContent = JSON.stringify({ user: session.userId, topic: event.topic, data: event.data, refused });
+                  // The same account through the HttpOnly session cookie (Chat turns cookies on): no header, no id in script.
+                  const cookieClient = new TesseraClient(location.origin + "/", { cookies: true });
+                  await cookieClient.accounts.login(session.userId, "chat-password-1");
+                  const withCookie = await cookieClient.call("chat.post_message", { message: "with the cookie" }).then(() => "posted", (e) => "refused " + e.code);
+                  const cookieVisible = document.cookie.includes("toto-session-id");
+                  out.textContent = JSON.stringify({ user: session.userId, topic: event.topic, data: event.data, refused, withCookie, cookieVisible });
                 } catch (error) {
                   out.textContent = "failed: " + error;
                 }
@@ -54,6 +59,8 @@ public sealed class JsClientBrowserTests
             Assert.Equal("chat.message", result.GetProperty("topic").GetString());
             Assert.Equal("from the browser", result.GetProperty("data").GetProperty("message").GetString());
             Assert.Equal(-32602, result.GetProperty("refused").GetInt32()); // invalid parameters (1003) on JSON-RPC
+            Assert.Equal("posted", result.GetProperty("withCookie").GetString());
+            Assert.False(result.GetProperty("cookieVisible").GetBoolean()); // HttpOnly: script never sees the session
         }
         finally
         {

@@ -246,6 +246,43 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal("""{"sum":42,"greeting":"hello ts","code":4000}""", output.Trim());
     }
 
+    [NeedsToolFact("node")]
+    public async Task GenerateTs_FromChat_CompilesStrictly_AndCallsThroughTesseraClient()
+    {
+        await ExternalTool.EnsureJsClientBuiltAsync();
+        await using var chat = await ServiceProcess.StartAsync("Chat", "--database=memory");
+        var url = $"http://127.0.0.1:{chat.Port}/";
+        var folder = Path.Combine(_config.FullName, "chat-ts");
+
+        var (code, _, errors) = await Tessera("generate", "ts", url, "-d", folder);
+
+        Assert.True(code == 0, errors);
+        var generated = Path.GetFileNameWithoutExtension(Directory.GetFiles(folder, "*.ts").Single());
+        var client = Path.Combine(ExternalTool.JsClientFolder, "dist", "index.js");
+        await File.WriteAllTextAsync(Path.Combine(folder, "package.json"), """{"type": "module"}""");
+        await File.WriteAllTextAsync(Path.Combine(folder, "main.ts"), $$"""
+            import { createClient } from "./{{generated}}.js";
+            import { TesseraClient } from "{{client}}";
+
+            declare const process: { argv: string[] };
+
+            const tessera = new TesseraClient(process.argv[2]);
+            const chat = createClient(tessera);                      // @tessera/client is a TesseraCaller
+            const session = await chat.account.create("typed", "chat-password-1");  // typed: AccountCreateResult
+            await tessera.accounts.login("typed", "chat-password-1");
+            const posted: void = await chat.chat.post_message("hello from generated TypeScript");
+            console.log(JSON.stringify({ user: session.user_id, posted: posted ?? null }));
+            """);
+        var tsc = Path.Combine(ExternalTool.InteropFolder, "node_modules", "typescript", "bin", "tsc");
+        var (compiled, compileOutput, _) = await ExternalTool.RunAsync("node",
+            [tsc, "--strict", "--target", "es2022", "--lib", "es2022,dom", "--module", "nodenext", "--moduleResolution", "nodenext", "--skipLibCheck", "--outDir", folder, Path.Combine(folder, "main.ts")], workingDirectory: folder);
+        Assert.True(compiled == 0, compileOutput);
+        var (ran, output, runErrors) = await ExternalTool.RunAsync("node", [Path.Combine(folder, "main.js"), url], workingDirectory: folder);
+
+        Assert.True(ran == 0, runErrors);
+        Assert.Equal("""{"user":"typed","posted":null}""", output.Trim());
+    }
+
     private static List<string> Lines(string output) =>
         [.. output.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries)];
 
