@@ -127,7 +127,7 @@ internal sealed class MethodMetrics : IDisposable
             var bucket = _ring[second % Seconds];
             if (bucket.Second != second)
             {
-                bucket.Reset(second);
+                bucket.StartOver(second);
             }
 
             return bucket;
@@ -156,7 +156,7 @@ internal sealed class MethodMetrics : IDisposable
         public long Seen;
         public List<double> Samples { get; } = [];
 
-        public void Reset(long second)
+        public void StartOver(long second)
         {
             Second = second;
             Calls = Errors = Seen = 0;
