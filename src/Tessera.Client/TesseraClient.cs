@@ -116,18 +116,18 @@ public sealed class TesseraClient : IDisposable, IAsyncDisposable
     /// </summary>
     [RequiresUnreferencedCode("Serializes the parameters' runtime type; use TesseraParameters or a proxy under trimming.")]
     [RequiresDynamicCode("Serializes the parameters' runtime type; use TesseraParameters or a proxy under Native AOT.")]
-    public async Task<T> CallAsync<T>(string method, object? parameters = null, CancellationToken cancellationToken = default) =>
-        WireFormat.Convert<T>(await InvokeAsync(method, ParameterJson.From(parameters, Options.SerializerOptions), null, cancellationToken), Options.SerializerOptions);
+    public Task<T> CallAsync<T>(string method, object? parameters = null, CancellationToken cancellationToken = default) =>
+        InvokeAsync<T>(method, ParameterJson.From(parameters, Options.SerializerOptions), null, cancellationToken);
 
     /// <summary>As <see cref="CallAsync{T}(string, object?, CancellationToken)"/>, failing after <paramref name="timeout"/>.</summary>
     [RequiresUnreferencedCode("Serializes the parameters' runtime type; use TesseraParameters or a proxy under trimming.")]
     [RequiresDynamicCode("Serializes the parameters' runtime type; use TesseraParameters or a proxy under Native AOT.")]
-    public async Task<T> CallAsync<T>(string method, object? parameters, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        WireFormat.Convert<T>(await InvokeAsync(method, ParameterJson.From(parameters, Options.SerializerOptions), timeout, cancellationToken), Options.SerializerOptions);
+    public Task<T> CallAsync<T>(string method, object? parameters, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        InvokeAsync<T>(method, ParameterJson.From(parameters, Options.SerializerOptions), timeout, cancellationToken);
 
     /// <summary>Calls <paramref name="method"/> with parameters built without reflection (what generated proxies use).</summary>
-    public async Task<T> CallAsync<T>(string method, TesseraParameters parameters, CancellationToken cancellationToken = default) =>
-        WireFormat.Convert<T>(await InvokeAsync(method, parameters.ToJson(), null, cancellationToken), Options.SerializerOptions);
+    public Task<T> CallAsync<T>(string method, TesseraParameters parameters, CancellationToken cancellationToken = default) =>
+        InvokeAsync<T>(method, parameters.ToJson(), null, cancellationToken);
 
     /// <summary>Calls <paramref name="method"/> and answers its result as JSON.</summary>
     [RequiresUnreferencedCode("Serializes the parameters' runtime type; use TesseraParameters or a proxy under trimming.")]
@@ -236,14 +236,20 @@ public sealed class TesseraClient : IDisposable, IAsyncDisposable
 
     internal long NextId() => Interlocked.Increment(ref _nextId);
 
-    internal async Task<JsonElement> InvokeAsync(string method, ReadOnlyMemory<byte> parameters, TimeSpan? timeout, CancellationToken cancellationToken)
+    internal Task<JsonElement> InvokeAsync(string method, ReadOnlyMemory<byte> parameters, TimeSpan? timeout, CancellationToken cancellationToken) =>
+        InvokeAsync<JsonElement>(method, parameters, timeout, cancellationToken);
+
+    /// <summary>One call with retries where safe and a deadline; the result is converted while its answer is parsed.</summary>
+    internal async Task<T> InvokeAsync<T>(string method, ReadOnlyMemory<byte> parameters, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(method);
         using var deadline = Deadline(timeout, cancellationToken);
         try
         {
+            // A static callback with its state: no closure per call.
             return await _retry.ExecuteAsync(
-                async token => await SendOnceAsync(method, parameters, token),
+                static (state, token) => state.Client.SendOnceAsync<T>(state.Method, state.Parameters, token),
+                (Client: this, Method: method, Parameters: parameters),
                 deadline.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -254,7 +260,7 @@ public sealed class TesseraClient : IDisposable, IAsyncDisposable
 
     internal CancellationTokenSource Deadline(TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var deadline = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : new CancellationTokenSource();
         var limit = timeout ?? Options.Timeout;
         if (limit != System.Threading.Timeout.InfiniteTimeSpan)
         {
@@ -268,18 +274,19 @@ public sealed class TesseraClient : IDisposable, IAsyncDisposable
     internal ValueTask<TResult> WithRetriesAsync<TResult>(Func<CancellationToken, ValueTask<TResult>> send, CancellationToken cancellationToken) =>
         _retry.ExecuteAsync(send, cancellationToken);
 
-    private async ValueTask<JsonElement> SendOnceAsync(string method, ReadOnlyMemory<byte> parameters, CancellationToken cancellationToken)
+    private async ValueTask<T> SendOnceAsync<T>(string method, ReadOnlyMemory<byte> parameters, CancellationToken cancellationToken)
     {
+        var options = Options.SerializerOptions;
         switch (Options.Wire)
         {
             case TesseraWire.WebSocket:
-                return WireFormat.ReadJsonRpcAnswer(await Socket.CallAsync(method, parameters, cancellationToken));
+                return WireFormat.Convert<T>(WireFormat.ReadJsonRpcAnswer(await Socket.CallAsync(method, parameters, cancellationToken), clone: false), options);
             case TesseraWire.Toto:
                 var (body, contentType, accept) = TotoBody.Single(method, parameters, Options.BodyFormat);
                 var toto = await Sender.PostAsync("", body, contentType, accept, cancellationToken);
                 using (var document = toto.Parse())
                 {
-                    return document is null ? default : WireFormat.ReadTotoAnswer(document.RootElement);
+                    return WireFormat.Convert<T>(document is null ? default : WireFormat.ReadTotoAnswer(document.RootElement, clone: false), options);
                 }
 
             default:
@@ -288,7 +295,7 @@ public sealed class TesseraClient : IDisposable, IAsyncDisposable
                 {
                     return document is null
                         ? throw new TesseraTransportException("The service answered a call with an empty body.", requestSent: true, answer.Status)
-                        : WireFormat.ReadJsonRpcAnswer(document.RootElement);
+                        : WireFormat.Convert<T>(WireFormat.ReadJsonRpcAnswer(document.RootElement, clone: false), options);
                 }
         }
     }

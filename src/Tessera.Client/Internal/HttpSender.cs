@@ -12,13 +12,17 @@ internal sealed class HttpSender(HttpClient http, Uri baseAddress, TesseraClient
     public const string SessionHeader = "x-toto-session-id";
     public const string ApiTokenHeader = "X-Api-Token";
 
+    // The two paths every call uses, parsed once.
+    private readonly Uri _api = new(baseAddress, "api");
+
     public Uri BaseAddress => baseAddress;
 
     public async Task<HttpAnswer> PostAsync(string path, ReadOnlyMemory<byte> body, string contentType, string? accept, CancellationToken cancellationToken, Uri? instance = null)
     {
         // A client of a named service picks one of its live instances for every request.
         var target = instance ?? (client.Instances is { } instances ? await instances.NextAsync(cancellationToken) : baseAddress);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(target, path));
+        var address = ReferenceEquals(target, baseAddress) && path is "api" or "" ? (path == "api" ? _api : baseAddress) : new Uri(target, path);
+        using var request = new HttpRequestMessage(HttpMethod.Post, address);
         request.Content = new ReadOnlyMemoryContent(body);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         if (accept is not null)

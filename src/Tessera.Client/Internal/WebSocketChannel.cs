@@ -365,20 +365,6 @@ internal sealed class SocketSubscription(IReadOnlyList<string> topics, WebSocket
         return false;
     }
 
-    /// <summary>Says goodbye, waiting at most 2 s; a peer that went away first leaves nothing to close.</summary>
-    private static async Task CloseQuietlyAsync(ClientWebSocket socket, string reason)
-    {
-        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        try
-        {
-            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, reason, wait.Token);
-        }
-        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
-        {
-            // Gone already.
-        }
-    }
-
     public void Dispose()
     {
         channel.Forget(this);

@@ -41,8 +41,8 @@ internal static class WireFormat
         writer.WriteEndObject();
     }
 
-    /// <summary>A JSON-RPC answer object: its result, or the error it carries as an exception.</summary>
-    public static JsonElement ReadJsonRpcAnswer(JsonElement answer)
+    /// <summary>A JSON-RPC answer object: its result (cloned unless read before its document goes), or its error thrown.</summary>
+    public static JsonElement ReadJsonRpcAnswer(JsonElement answer, bool clone = true)
     {
         if (answer.ValueKind != JsonValueKind.Object)
         {
@@ -58,12 +58,12 @@ internal static class WireFormat
         }
 
         return answer.TryGetProperty("result"u8, out var result)
-            ? result.Clone()
+            ? clone ? result.Clone() : result
             : throw new TesseraTransportException($"A JSON-RPC answer without result or error: {answer.GetRawText()}", requestSent: true);
     }
 
     /// <summary>A Toto answer (<c>{"result"}</c> or <c>{"error": {"code", "value"}}</c>): its result, or its error thrown.</summary>
-    public static JsonElement ReadTotoAnswer(JsonElement answer)
+    public static JsonElement ReadTotoAnswer(JsonElement answer, bool clone = true)
     {
         if (answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("error"u8, out var error) && error.ValueKind == JsonValueKind.Object)
         {
@@ -74,12 +74,13 @@ internal static class WireFormat
         }
 
         return answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("result"u8, out var result)
-            ? result.Clone()
+            ? clone ? result.Clone() : result
             : throw new TesseraTransportException($"A Toto answer without result or error: {answer.GetRawText()}", requestSent: true);
     }
 
     public static T Convert<T>(JsonElement value, JsonSerializerOptions options)
     {
+        // Deserializing copies what it keeps (a JsonElement result is cloned), so the answer's document can go.
         try
         {
             return value.Deserialize(ClientJson.TypeInfo<T>(options))!;
