@@ -52,4 +52,20 @@ public static class LeftoverServers
         File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) ? pid : null;
 
     public static bool IsAlive(int processId) => Directory.Exists($"/proc/{processId}");
+
+    /// <summary>
+    /// Starts a guard that runs <paramref name="cleanup"/> once this test process is gone, while <paramref name="folder"/>
+    /// (the server's) still exists: a server whose test host was killed is stopped within a second, not at the next run.
+    /// The guard is detached (setsid, its parent exits at once), so killing the test host's process tree spares it.
+    /// </summary>
+    public static void GuardAfterDeath(string folder, string cleanup)
+    {
+        var guard = $"while [ -d /proc/{Environment.ProcessId} ] && [ -d '{folder}' ]; do sleep 1; done; if [ -d '{folder}' ]; then {cleanup}; fi";
+        using var launcher = Process.Start(new ProcessStartInfo("bash")
+        {
+            ArgumentList = { "-c", $"setsid bash -c \"{guard.Replace("\"", "\\\"", StringComparison.Ordinal)}\" > /dev/null 2>&1 < /dev/null &" },
+            UseShellExecute = false,
+        })!;
+        launcher.WaitForExit(5000);
+    }
 }

@@ -77,6 +77,8 @@ public sealed class PostgresServer : IAsyncDisposable
 
         await server.RunPostgresToolAsync("initdb", ["-D", server.DataDirectory, "-A", "trust", "-U", "tessera", "-E", "UTF8", "--no-sync"]);
         await server.StartAgainAsync();
+        var stop = $"'{Path.Combine(BinDirectory!, "pg_ctl")}' -D '{server.DataDirectory}' -m immediate -w stop";
+        LeftoverServers.GuardAfterDeath(directory, (Environment.UserName == "root" ? $"runuser -u postgres -- {stop}" : stop) + $"; rm -rf '{directory}'");
         return server;
     }
 

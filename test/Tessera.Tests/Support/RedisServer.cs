@@ -67,6 +67,8 @@ public sealed class RedisServer : IAsyncDisposable
         _ = SweptLeftovers.Value;
         var server = new RedisServer(Directory.CreateTempSubdirectory(FolderPrefix).FullName, ServiceProcess.FreePort(), persistent);
         await server.StartAgainAsync();
+        // Whichever redis-server runs in the folder then (restarts get new pids) goes with the test process.
+        LeftoverServers.GuardAfterDeath(server._directory, $"pkill -9 -f 'redis-server 127.0.0.1:{server.Port}'; rm -rf '{server._directory}'");
         return server;
     }
 
