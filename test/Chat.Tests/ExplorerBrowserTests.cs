@@ -8,7 +8,7 @@ public sealed class ExplorerBrowserTests
 {
     private const string Password = "CorrectHorse!Battery7";
 
-    [Fact]
+    [NeedsToolFact("chromium")]
     public async Task Explorer_ListsCallsSignsInFollowsTopics_AndChartsLiveMetrics()
     {
         await using var service = await ServiceProcess.StartAsync("HelloService", "--database=memory", "--explorer=on");

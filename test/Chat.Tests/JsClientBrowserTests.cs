@@ -8,7 +8,7 @@ namespace Chat.Tests;
 /// </summary>
 public sealed class JsClientBrowserTests
 {
-    [Fact]
+    [NeedsToolFact("chromium", "node", "npm")]
     public async Task PageUsingTheBundle_CallsAMethod_AndReceivesAnEvent()
     {
         await ExternalTool.EnsureJsClientBuiltAsync();

@@ -8,7 +8,7 @@ namespace Chat.Tests;
 /// </summary>
 public sealed class OpenApiUiTests
 {
-    [Fact]
+    [NeedsToolFact("chromium", "npm")]
     public async Task SwaggerUi_RendersEveryOperation_WithoutErrors()
     {
         await ExternalTool.EnsureNodePackagesAsync();

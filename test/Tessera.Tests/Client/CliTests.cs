@@ -202,7 +202,7 @@ public sealed class CliTests : IAsyncLifetime
         Assert.DoesNotContain("ObjectOf", source);
     }
 
-    [NeedsToolFact("node")]
+    [NeedsToolFact("node", "npm")]
     public async Task GenerateTs_CompilesStrictly_AndCallsTheService()
     {
         await ExternalTool.EnsureNodePackagesAsync();
@@ -246,7 +246,7 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal("""{"sum":42,"greeting":"hello ts","code":4000}""", output.Trim());
     }
 
-    [NeedsToolFact("node")]
+    [NeedsToolFact("node", "npm")]
     public async Task GenerateTs_FromChat_CompilesStrictly_AndCallsThroughTesseraClient()
     {
         await ExternalTool.EnsureJsClientBuiltAsync();

@@ -8,7 +8,7 @@ namespace Tessera.Tests.Interop;
 /// </summary>
 public sealed class JsClientTests
 {
-    [NeedsToolFact("node")]
+    [NeedsToolFact("node", "npm")]
     public async Task NodeSuite_PassesAgainstHelloService()
     {
         await ExternalTool.EnsureJsClientBuiltAsync();

@@ -123,14 +123,14 @@ public static class ExternalTool
     }
 }
 
-/// <summary>A fact that needs an external program: skipped with the reason on a machine without it, unless CI=true.</summary>
+/// <summary>A fact that needs external programs: skipped with the reason on a machine without one, unless CI=true.</summary>
 public sealed class NeedsToolFactAttribute : FactAttribute
 {
-    public NeedsToolFactAttribute(string program)
+    public NeedsToolFactAttribute(params string[] programs)
     {
-        if (!ExternalTool.IsOnPath(program) && !ExternalTool.InCi)
+        if (programs.FirstOrDefault(p => !ExternalTool.IsOnPath(p)) is { } missing && !ExternalTool.InCi)
         {
-            Skip = $"SKIPPED LOUDLY: '{program}' is not on PATH; install it to run this interoperability test (CI fails instead of skipping).";
+            Skip = $"SKIPPED LOUDLY: '{missing}' is not on PATH; install it to run this interoperability test (CI fails instead of skipping).";
         }
     }
 }
