@@ -11,7 +11,7 @@ internal class ServiceSettings : CommandSettings
     [Description("The service, e.g. http://127.0.0.1:8888 (with its root if it has one).")]
     public string Url { get; init; } = "";
 
-    [CommandOption("-o|--output <FORMAT>")]
+    [CommandOption("--output <FORMAT>")]
     [Description("text (default) or json: the raw JSON, for scripts.")]
     [DefaultValue("text")]
     public string Output { get; init; } = "text";

@@ -2,7 +2,7 @@ using Spectre.Console.Cli;
 
 namespace Tessera.Cli.Commands;
 
-/// <summary><c>tessera generate ts URL -d DIR</c>: a typed TypeScript client (one file, no dependency).</summary>
+/// <summary><c>tessera generate ts URL -o DIR</c>: a typed TypeScript client (one file, no dependency).</summary>
 internal sealed class GenerateTypeScriptCommand : AsyncCommand<GenerateSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, GenerateSettings settings, CancellationToken cancellationToken)

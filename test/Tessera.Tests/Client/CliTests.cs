@@ -189,7 +189,7 @@ public sealed class CliTests : IAsyncLifetime
     {
         var folder = Path.Combine(_config.FullName, "generated");
 
-        var (code, output, _) = await Tessera("generate", "csharp", Url, "-d", folder, "-n", "Hello.Client");
+        var (code, output, _) = await Tessera("generate", "csharp", Url, "-o", folder, "-n", "Hello.Client");
 
         Assert.Equal(0, code);
         var source = await File.ReadAllTextAsync(Directory.GetFiles(folder).Single());
@@ -208,7 +208,7 @@ public sealed class CliTests : IAsyncLifetime
         await ExternalTool.EnsureNodePackagesAsync();
         var folder = Path.Combine(_config.FullName, "ts");
 
-        var (code, _, errors) = await Tessera("generate", "ts", Url, "-d", folder);
+        var (code, _, errors) = await Tessera("generate", "ts", Url, "-o", folder);
 
         Assert.True(code == 0, errors);
         var generated = Path.GetFileNameWithoutExtension(Directory.GetFiles(folder, "*.ts").Single());
@@ -254,7 +254,7 @@ public sealed class CliTests : IAsyncLifetime
         var url = $"http://127.0.0.1:{chat.Port}/";
         var folder = Path.Combine(_config.FullName, "chat-ts");
 
-        var (code, _, errors) = await Tessera("generate", "ts", url, "-d", folder);
+        var (code, _, errors) = await Tessera("generate", "ts", url, "-o", folder);
 
         Assert.True(code == 0, errors);
         var generated = Path.GetFileNameWithoutExtension(Directory.GetFiles(folder, "*.ts").Single());

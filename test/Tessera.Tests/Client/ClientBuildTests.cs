@@ -42,7 +42,7 @@ public sealed class ClientBuildTests
         try
         {
             var (generated, _, generateErrors) = await ExternalTool.RunAsync("dotnet",
-                [Path.Combine(AppContext.BaseDirectory, "Tessera.Cli.dll"), "generate", "csharp", host.Http.BaseAddress!.ToString(), "-d", folder.FullName, "-n", "Hello.Client"]);
+                [Path.Combine(AppContext.BaseDirectory, "Tessera.Cli.dll"), "generate", "csharp", host.Http.BaseAddress!.ToString(), "-o", folder.FullName, "-n", "Hello.Client"]);
             Assert.True(generated == 0, generateErrors);
             var src = Path.Combine(ExternalTool.RepositoryRoot, "src");
             await File.WriteAllTextAsync(Path.Combine(folder.FullName, "Generated.csproj"), $"""
