@@ -8,7 +8,7 @@ namespace Tessera.MySql;
 /// The MySQL or MariaDB database: one pooled data source for the stores, and the schema, created or migrated once
 /// before first use. Every operation is bounded by <c>store_timeout</c>.
 /// </summary>
-internal sealed class MySqlDatabase : IStoreStartup, IAsyncDisposable
+internal sealed class MySqlDatabase : IStoreStartup, IStoreProbe, IAsyncDisposable
 {
     private readonly SemaphoreSlim _migrationLock = new(1, 1);
     private readonly MySqlDataSource _dataSource;
@@ -77,6 +77,13 @@ internal sealed class MySqlDatabase : IStoreStartup, IAsyncDisposable
     }
 
     public Task PrepareAsync(CancellationToken cancellationToken) => MigrateAsync(cancellationToken);
+
+    /// <summary>A <c>SELECT 1</c>, retried once on a fresh connection after the server went away.</summary>
+    public Task ProbeAsync(CancellationToken cancellationToken) => RunAsync(async connection =>
+    {
+        await using var command = new MySqlCommand("SELECT 1", connection);
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }, retryOnce: true, cancellationToken);
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {

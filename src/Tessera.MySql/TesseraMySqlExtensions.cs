@@ -23,6 +23,7 @@ public static class TesseraMySqlExtensions
         builder.AddStoreBackend(new StoreBackend(BackendName, StoreRoles.Database | StoreRoles.Sessions, "MySQL or MariaDB (Tessera.MySql)"));
         var services = builder.Services;
         services.TryAddSingleton<MySqlDatabase>();
+        services.TryAddKeyedSingleton<IStoreProbe>(BackendName, (provider, _) => provider.GetRequiredService<MySqlDatabase>());
         services.TryAddKeyedSingleton<IAccountStore>(BackendName, (provider, _) => new MySqlAccountStore(provider.GetRequiredService<MySqlDatabase>()));
         services.TryAddKeyedSingleton<ISessionStore>(BackendName, (provider, _) => new MySqlSessionStore(provider.GetRequiredService<MySqlDatabase>()));
         services.TryAddKeyedSingleton<INonceStore>(BackendName, (provider, _) =>

@@ -16,7 +16,7 @@ namespace Tessera.Nats;
 /// ordered consumer, so events published elsewhere arrive as they are stored, and a NATS restart or reconnection is
 /// followed by a read of the log from where delivery stopped.
 /// </summary>
-internal sealed class NatsEventLog : IEventLog, IEventLogFeed, IStoreStartup, IAsyncDisposable
+internal sealed class NatsEventLog : IEventLog, IEventLogFeed, IStoreStartup, IStoreProbe, IAsyncDisposable
 {
     private const string TopicHeader = "Tessera-Topic";
     private const string PublishedHeader = "Tessera-Published";
@@ -51,6 +51,9 @@ internal sealed class NatsEventLog : IEventLog, IEventLogFeed, IStoreStartup, IA
     public string Stream { get; }
 
     private TimeSpan Timeout { get; }
+
+    /// <summary>A round trip to the server (PING/PONG) on the connection the log uses.</summary>
+    public async Task ProbeAsync(CancellationToken cancellationToken) => await _connection.PingAsync(cancellationToken);
 
     public async Task PrepareAsync(CancellationToken cancellationToken)
     {

@@ -22,6 +22,7 @@ public static class TesseraNatsExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddStoreBackend(new StoreBackend(BackendName, StoreRoles.Events, "NATS JetStream (Tessera.Nats)"));
         builder.Services.TryAddSingleton<NatsEventLog>();
+        builder.Services.TryAddKeyedSingleton<IStoreProbe>(BackendName, (provider, _) => provider.GetRequiredService<NatsEventLog>());
         builder.Services.TryAddKeyedSingleton<IEventLog>(BackendName, (provider, _) => provider.GetRequiredService<NatsEventLog>());
         return builder;
     }

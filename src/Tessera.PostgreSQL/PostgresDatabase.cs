@@ -8,7 +8,7 @@ namespace Tessera.PostgreSQL;
 /// The PostgreSQL database: one pooled data source for the stores, connections for listening, and the schema,
 /// created or migrated once before first use. Every operation is bounded by <c>store_timeout</c>.
 /// </summary>
-internal sealed class PostgresDatabase : IStoreStartup, IAsyncDisposable
+internal sealed class PostgresDatabase : IStoreStartup, IStoreProbe, IAsyncDisposable
 {
     private readonly SemaphoreSlim _migrationLock = new(1, 1);
     private readonly NpgsqlDataSource _dataSource;
@@ -68,6 +68,13 @@ internal sealed class PostgresDatabase : IStoreStartup, IAsyncDisposable
     }
 
     public Task PrepareAsync(CancellationToken cancellationToken) => MigrateAsync(cancellationToken);
+
+    /// <summary>A <c>SELECT 1</c> on a fresh or pooled connection (the pool is emptied first when the server went away).</summary>
+    public Task ProbeAsync(CancellationToken cancellationToken) => RunAsync(async connection =>
+    {
+        await using var command = new NpgsqlCommand("SELECT 1", connection);
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }, retryOnce: true, cancellationToken);
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {

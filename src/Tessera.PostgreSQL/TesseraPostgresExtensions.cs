@@ -23,6 +23,7 @@ public static class TesseraPostgresExtensions
         builder.AddStoreBackend(new StoreBackend(BackendName, StoreRoles.Database | StoreRoles.Sessions, "PostgreSQL (Tessera.PostgreSQL)"));
         var services = builder.Services;
         services.TryAddSingleton<PostgresDatabase>();
+        services.TryAddKeyedSingleton<IStoreProbe>(BackendName, (provider, _) => provider.GetRequiredService<PostgresDatabase>());
         services.TryAddKeyedSingleton<IAccountStore>(BackendName, (provider, _) =>
             new PostgresAccountStore(provider.GetRequiredService<PostgresDatabase>()));
         services.TryAddKeyedSingleton<ISessionStore>(BackendName, (provider, _) =>

@@ -10,7 +10,7 @@ namespace Tessera.Redis;
 /// command timeouts), and an unreachable or slow server
 /// becomes a <see cref="StoreUnavailableException"/> (error 1013).
 /// </summary>
-internal sealed class RedisConnection : IStoreStartup, IDisposable
+internal sealed class RedisConnection : IStoreStartup, IStoreProbe, IDisposable
 {
     public const string StoreName = "redis";
 
@@ -80,6 +80,9 @@ internal sealed class RedisConnection : IStoreStartup, IDisposable
         RedisServerException server => server.Message.StartsWith("LOADING", StringComparison.Ordinal),
         _ => false,
     };
+
+    /// <summary>A PING within <c>store_timeout</c>.</summary>
+    public Task ProbeAsync(CancellationToken cancellationToken) => GuardAsync(database => database.PingAsync());
 
     public async Task PrepareAsync(CancellationToken cancellationToken)
     {

@@ -23,6 +23,7 @@ public static class TesseraRedisExtensions
         builder.AddStoreBackend(new StoreBackend(BackendName, StoreRoles.Sessions, "Redis (Tessera.Redis)"));
         var services = builder.Services;
         services.TryAddSingleton<RedisConnection>();
+        services.TryAddKeyedSingleton<IStoreProbe>(BackendName, (provider, _) => provider.GetRequiredService<RedisConnection>());
         services.TryAddKeyedSingleton<ISessionStore>(BackendName, (provider, _) =>
             ActivatorUtilities.CreateInstance<RedisSessionStore>(provider));
         services.TryAddKeyedSingleton<INonceStore>(BackendName, (provider, _) =>

@@ -64,6 +64,13 @@ public static class TesseraEndpointRouteBuilderExtensions
             .WithDisplayName("Tessera OpenAPI document");
         group.MapGet("/_tessera/csrf", AntiforgeryToken).WithDisplayName("Tessera antiforgery token");
         Hosting.Explorer.ExplorerEndpoints.Map(group, services);
+        Hosting.Health.HealthEndpoints.Map(group);
+        if (services.GetRequiredService<IOptions<HostingOptions>>().Value.Metrics)
+        {
+            group.MapPrometheusScrapingEndpoint("/_tessera/metrics", services.GetRequiredService<Hosting.PrometheusExport>().Provider, null, null)
+                .WithDisplayName("Tessera Prometheus metrics");
+        }
+
         // The catch-all for URL-style calls has the lowest precedence of any route, so endpoints the app maps win,
         // and it steps aside for the app's static files (see NotAStaticFile).
         var callRoute = RoutePatternFactory.Parse("/{**path}", defaults: null,

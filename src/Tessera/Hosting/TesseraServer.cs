@@ -5,6 +5,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
 using Tessera.Hosting.Configuration;
+using Tessera.Hosting;
+using Tessera.Hosting.Daemon;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Tessera;
 
@@ -46,6 +49,12 @@ public static class TesseraServer
         }
 
         var builder = CreateBuilder(commandLine);
+        if (await ControlBackgroundProcessesAsync(builder, args) is { } controlExitCode)
+        {
+            Environment.ExitCode = controlExitCode;
+            return;
+        }
+
         var tessera = builder.Services.AddTessera();
         configure?.Invoke(tessera);
 
@@ -89,12 +98,22 @@ public static class TesseraServer
                 Environment.Exit(BadOptionsExitCode);
             }
         };
-        return CreateBuilder(commandLine);
+        var builder = CreateBuilder(commandLine);
+        if (ControlBackgroundProcessesAsync(builder, args).GetAwaiter().GetResult() is { } controlExitCode)
+        {
+            Environment.Exit(controlExitCode);
+        }
+
+        return builder;
     }
 
     private static WebApplicationBuilder CreateBuilder(ParsedCommandLine commandLine)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = commandLine.Remaining });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = commandLine.Remaining,
+            ContentRootPath = ApplicationFolder.ContentRoot(commandLine.Remaining),
+        });
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LoggingDefaults });
         builder.Configuration.AddTesseraSources(commandLine, builder.Environment.ContentRootPath, OptionCatalog.Default);
 
@@ -107,7 +126,68 @@ public static class TesseraServer
             builder.WebHost.UseUrls($"http://{host}:{options.Port}");
         }
 
+        SystemdIntegration.Add(builder);
+        builder.Services.AddHostedService<PidFile>();
         return builder;
+    }
+
+    /// <summary>
+    /// <c>--start</c> (with <c>--processes</c>) or <c>--stop</c>: runs them and returns the exit code; null when the
+    /// service is to run here, in the foreground.
+    /// </summary>
+    private static async Task<int?> ControlBackgroundProcessesAsync(WebApplicationBuilder builder, string[] args)
+    {
+        var hosting = new HostingOptions();
+        builder.Configuration.GetSection(HostingOptions.SectionName).Bind(hosting);
+        if (!hosting.Start && !hosting.Stop)
+        {
+            return null;
+        }
+
+        var tessera = new TesseraOptions();
+        builder.Configuration.GetSection(TesseraOptions.SectionName).Bind(tessera);
+        var storage = new StorageOptions();
+        builder.Configuration.GetSection(StorageOptions.SectionName).Bind(storage);
+        var dataDirectory = Stores.DataDirectory.Resolve(storage, builder.Environment);
+        var processes = new BackgroundProcesses(builder.Environment.ApplicationName, dataDirectory, Console.Out);
+        if (hosting.Stop)
+        {
+            return await processes.StopAsync(TimeSpan.FromSeconds(tessera.ShutdownTimeoutSeconds + 5));
+        }
+
+        var count = hosting.Processes == 0 ? Environment.ProcessorCount : hosting.Processes;
+        if (tessera.Port == 0 || count < 1)
+        {
+            await Console.Error.WriteLineAsync("--start needs a fixed --port (instances take sequential ports from it) and --processes of 0 or more.");
+            return BadOptionsExitCode;
+        }
+
+        return await processes.StartAsync(InstanceArguments(args), tessera.Host, tessera.Port, count);
+    }
+
+    /// <summary>The command line minus what only the starter reads: <c>--start</c>, <c>--processes</c>, <c>--port</c>.</summary>
+    private static string[] InstanceArguments(string[] args)
+    {
+        var kept = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var argument = args[i];
+            var name = argument.StartsWith("--", StringComparison.Ordinal) ? argument[2..].Split('=')[0] : null;
+            var option = name is null ? null : OptionCatalog.Default.Find(name);
+            if (option is null || option.ConfigurationKey is not ("Tessera:Hosting:Start" or "Tessera:Hosting:Processes" or "Tessera:Port"))
+            {
+                kept.Add(argument);
+                continue;
+            }
+
+            if (!argument.Contains('=', StringComparison.Ordinal) && option.Type != typeof(bool)
+                && i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                i++;
+            }
+        }
+
+        return [.. kept];
     }
 
     /// <summary>Prints <c>--help</c> or the command line's problems; the exit code then, or null when the service may start.</summary>

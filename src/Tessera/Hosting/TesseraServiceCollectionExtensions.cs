@@ -1,4 +1,9 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -14,6 +19,7 @@ using Tessera.Events;
 using Tessera.Stores.Sqlite;
 using Tessera.Hosting;
 using Tessera.Hosting.Explorer;
+using Tessera.Hosting.Health;
 using Tessera.Observability;
 using Tessera.Wires.Formats;
 using Tessera.Wires.Http;
@@ -93,6 +99,14 @@ public static class TesseraServiceCollectionExtensions
         services.TryAddSingleton<CallRunner>();
         services.TryAddSingleton<SafeVerbs>();
         services.AddDataProtection();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KeyManagementOptions>, DataProtectionKeys>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<DataProtectionOptions>, DataProtectionKeys>());
+        BindOptions<HostingOptions, HostingOptionsValidator>(services, HostingOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, ProxyHeaders>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ForwardedHeadersOptions>, ProxyHeaders>());
+        services.AddHealthChecks();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HealthCheckServiceOptions>, StoreHealthChecks>());
+        services.TryAddSingleton<PrometheusExport>();
         services.TryAddSingleton(provider => new CrossSiteGuard(
             provider.GetRequiredService<IOptions<TesseraOptions>>().Value.CorsOrigin.Split(','),
             provider.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>()));

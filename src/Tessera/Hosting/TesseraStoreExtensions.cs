@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Hosting;
+using Tessera.Stores;
+using Tessera.Stores.Sqlite;
 
 namespace Tessera;
 
@@ -31,5 +33,6 @@ public static class TesseraStoreExtensions
     {
         services.AddSingleton(new StoreBackend(StoreSelection.Memory, StoreRoles.Database | StoreRoles.Sessions, "process memory (built in; lost on exit)"));
         services.AddSingleton(new StoreBackend(StoreSelection.Sqlite, StoreRoles.Database | StoreRoles.Sessions, "one SQLite file (built in, the default)"));
+        services.AddKeyedSingleton<IStoreProbe>(StoreSelection.Sqlite, (provider, _) => provider.GetRequiredService<SqliteDatabase>());
     }
 }

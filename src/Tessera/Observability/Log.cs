@@ -85,4 +85,13 @@ internal static partial class Log
 
     [LoggerMessage(27, LogLevel.Warning, "A registry heartbeat failed; the next one tries again.")]
     public static partial void RegistryHeartbeatFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(28, LogLevel.Information, "Database: {Path}")]
+    public static partial void DatabaseOpened(ILogger logger, string path);
+
+    [LoggerMessage(29, LogLevel.Information, "Database: {Path} (new, empty: no database was there)")]
+    public static partial void DatabaseCreated(ILogger logger, string path);
+
+    [LoggerMessage(30, LogLevel.Warning, "No database was found at {Path}, though this data directory was used before (it holds keys in {KeysFolder}): a new, empty database was created. If the service's data lives elsewhere, stop it and point --data_dir at that folder.")]
+    public static partial void DatabaseMissing(ILogger logger, string path, string keysFolder);
 }

@@ -13,6 +13,12 @@ internal sealed class TesseraTelemetry
 
     public static readonly ActivitySource ActivitySource = new(Name);
 
+    /// <summary>Bucket bounds in seconds, from half a millisecond (a cached answer) to ten seconds (a store timing out).</summary>
+    public static readonly InstrumentAdvice<double> DurationBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    };
+
     private readonly Counter<long> _calls;
     private readonly Counter<long> _errors;
     private readonly Histogram<double> _duration;
@@ -22,7 +28,7 @@ internal sealed class TesseraTelemetry
         var meter = meterFactory.Create(Name);
         _calls = meter.CreateCounter<long>("tessera.calls", "{call}", "Method calls answered, by method and transport.");
         _errors = meter.CreateCounter<long>("tessera.errors", "{call}", "Method calls answered with an error, by code.");
-        _duration = meter.CreateHistogram<double>("tessera.call.duration", "s", "Time from binding to result of a call.");
+        _duration = meter.CreateHistogram<double>("tessera.call.duration", "s", "Time from binding to result of a call.", tags: null, advice: DurationBuckets);
     }
 
     /// <summary>Whether the duration histogram has listeners, so time is only read when someone wants it.</summary>

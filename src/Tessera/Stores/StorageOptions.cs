@@ -17,11 +17,19 @@ public sealed class StorageOptions
     public string Database { get; set; } = "sqlite";
 
     /// <summary>
-    /// The connection string; for SQLite, empty means <c>Data Source=tessera.db</c> in the content root, and a
-    /// relative file name is taken from the content root.
+    /// The connection string; for SQLite, empty means <c>Data Source=tessera.db</c> in <see cref="DataDir"/>, and a
+    /// relative file name is taken from there.
     /// </summary>
-    [Description("Connection string; empty means tessera.db in the content root for SQLite.")]
+    [Description("Connection string; empty means tessera.db in data_dir for SQLite.")]
     public string DbConnection { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The folder of the service's own state: the SQLite file, the Data Protection keys (so sessions and cookies survive
+    /// restarts and are shared by instances that point at the same folder) and the pid files of <c>--start</c>. Empty
+    /// means the folder of the file given with <c>--config</c>, else the content root.
+    /// </summary>
+    [Description("Folder for tessera.db, the Data Protection keys and pid files; empty = the --config file's folder, else the content root.")]
+    public string DataDir { get; set; } = string.Empty;
 
     /// <summary>
     /// Where sessions, nonces and events live: <c>database</c> (wherever <see cref="Database"/> is, the default) or

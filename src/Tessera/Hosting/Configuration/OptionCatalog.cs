@@ -58,6 +58,7 @@ internal sealed class OptionCatalog
         (typeof(MailOptions), MailOptions.SectionName),
         (typeof(RegistryOptions), RegistryOptions.SectionName),
         (typeof(ExplorerOptions), ExplorerOptions.SectionName),
+        (typeof(HostingOptions), HostingOptions.SectionName),
     ]);
 
     public IReadOnlyList<OptionDescriptor> Options { get; }

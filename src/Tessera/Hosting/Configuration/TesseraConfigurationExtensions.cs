@@ -25,6 +25,13 @@ internal static class TesseraConfigurationExtensions
             throw new FileNotFoundException($"The configuration file '{file}' given with --config does not exist.", file);
         }
 
+        // --data_dir defaults to the folder of a configuration file named on the command line: that is where the
+        // operator keeps this instance's state. Any data_dir the file, the variables or the command line give wins.
+        if (commandLine.ConfigFile is not null)
+        {
+            configuration.AddInMemoryCollection([new("Tessera:Storage:DataDir", Path.GetDirectoryName(file))]);
+        }
+
         if (File.Exists(file))
         {
             configuration.AddInMemoryCollection(FromFile(file, catalog));

@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Tessera.Observability;
 using Microsoft.Extensions.Options;
 
 namespace Tessera.Stores.Sqlite;
@@ -8,20 +10,25 @@ namespace Tessera.Stores.Sqlite;
 /// The SQLite file: opens pooled connections, and creates or migrates the schema once, before first use, inside an
 /// immediate transaction so processes sharing the file migrate it one at a time.
 /// </summary>
-internal sealed class SqliteDatabase
+internal sealed class SqliteDatabase : IStoreProbe
 {
     private readonly SemaphoreSlim _migrationLock = new(1, 1);
     private volatile bool _migrated;
 
     static SqliteDatabase() => SQLitePCL.Batteries_V2.Init();
 
-    public SqliteDatabase(IOptions<StorageOptions> options, IHostEnvironment environment)
+    private readonly ILogger _logger;
+    private readonly string _keysFolder;
+
+    public SqliteDatabase(IOptions<StorageOptions> options, IHostEnvironment environment, ILoggerFactory loggerFactory)
     {
+        _logger = loggerFactory.CreateLogger("Tessera.Storage");
+        _keysFolder = Path.Combine(DataDirectory.Resolve(options.Value, environment), DataDirectory.KeysFolder);
         var builder = new SqliteConnectionStringBuilder(
             string.IsNullOrWhiteSpace(options.Value.DbConnection) ? "Data Source=tessera.db" : options.Value.DbConnection);
         if (builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
         {
-            builder.DataSource = Path.Combine(environment.ContentRootPath, builder.DataSource);
+            builder.DataSource = Path.Combine(DataDirectory.Resolve(options.Value, environment), builder.DataSource);
         }
 
         builder.Pooling = true;
@@ -35,6 +42,8 @@ internal sealed class SqliteDatabase
     public string ConnectionString { get; }
 
     public string FilePath { get; }
+
+    private bool IsInMemory => FilePath == ":memory:" || ConnectionString.Contains("Mode=Memory", StringComparison.OrdinalIgnoreCase);
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -60,6 +69,15 @@ internal sealed class SqliteDatabase
         }
     }
 
+    /// <summary>Opens the file (creating or migrating it first if need be) and reads from it.</summary>
+    public async Task ProbeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1";
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await _migrationLock.WaitAsync(cancellationToken);
@@ -76,14 +94,42 @@ internal sealed class SqliteDatabase
                 Directory.CreateDirectory(directory);
             }
 
+            var existed = IsInMemory || File.Exists(FilePath);
             await using var connection = new SqliteConnection(ConnectionString);
             await connection.OpenAsync(cancellationToken);
             await SqliteMigrations.ApplyAsync(connection, cancellationToken);
             _migrated = true;
+            ReportFile(existed);
         }
         finally
         {
             _migrationLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Names the file at start-up, and says so when it had to be created in a data directory that was used before (it
+    /// holds Data Protection keys): the usual sign of a service started with the wrong folder, which would otherwise
+    /// carry on with an empty database.
+    /// </summary>
+    private void ReportFile(bool existed)
+    {
+        if (IsInMemory)
+        {
+            return;
+        }
+
+        if (existed)
+        {
+            Log.DatabaseOpened(_logger, FilePath);
+        }
+        else if (Directory.Exists(_keysFolder) && Directory.EnumerateFiles(_keysFolder).Any())
+        {
+            Log.DatabaseMissing(_logger, FilePath, _keysFolder);
+        }
+        else
+        {
+            Log.DatabaseCreated(_logger, FilePath);
         }
     }
 }

@@ -14,7 +14,8 @@ public sealed class SqliteStoreTests : StoreSpecification
 
     internal static SqliteDatabase Database(string directory, string file = "tessera.db") => new(
         Options.Create(new StorageOptions { DbConnection = $"Data Source={file}" }),
-        new HostingEnvironment { ContentRootPath = directory });
+        new HostingEnvironment { ContentRootPath = directory },
+        Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
 
     protected override async Task<(IAccountStore, ISessionStore, INonceStore, IEventLog)> CreateStoresAsync()
     {
