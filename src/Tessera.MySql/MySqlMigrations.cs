@@ -71,6 +71,16 @@ internal static class MySqlMigrations
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
             """,
         ],
+        [
+            """
+            CREATE TABLE IF NOT EXISTS tessera_jobs (
+                name        VARCHAR(255) NOT NULL PRIMARY KEY,
+                tick        BIGINT       NOT NULL,
+                holder      VARCHAR(255) NOT NULL,
+                lease_until DATETIME(6)  NULL
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+            """,
+        ],
     ];
 
     public static async Task ApplyAsync(MySqlConnection connection, CancellationToken cancellationToken)

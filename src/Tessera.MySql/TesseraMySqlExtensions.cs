@@ -28,6 +28,7 @@ public static class TesseraMySqlExtensions
         services.TryAddKeyedSingleton<ISessionStore>(BackendName, (provider, _) => new MySqlSessionStore(provider.GetRequiredService<MySqlDatabase>()));
         services.TryAddKeyedSingleton<INonceStore>(BackendName, (provider, _) =>
             new MySqlNonceStore(provider.GetRequiredService<MySqlDatabase>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddKeyedSingleton<IPeriodicJobStore>(BackendName, (provider, _) => new MySqlPeriodicJobStore(provider.GetRequiredService<MySqlDatabase>()));
         services.TryAddKeyedSingleton<IServiceRegistryStore>(BackendName, (provider, _) =>
             new MySqlServiceRegistryStore(provider.GetRequiredService<MySqlDatabase>()));
         services.TryAddKeyedSingleton<IEventLog>(BackendName, (provider, _) => new MySqlEventLog(provider.GetRequiredService<MySqlDatabase>()));

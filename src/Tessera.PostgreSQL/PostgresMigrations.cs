@@ -79,6 +79,14 @@ internal static class PostgresMigrations
             PRIMARY KEY (service, url)
         );
         """,
+        """
+        CREATE TABLE tessera_jobs (
+            name        text        PRIMARY KEY,
+            tick        bigint      NOT NULL,
+            holder      text        NOT NULL,
+            lease_until timestamptz
+        );
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;

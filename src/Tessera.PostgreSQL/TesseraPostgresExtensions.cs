@@ -32,6 +32,8 @@ public static class TesseraPostgresExtensions
             new PostgresNonceStore(provider.GetRequiredService<PostgresDatabase>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddKeyedSingleton<IEventLog>(BackendName, (provider, _) =>
             ActivatorUtilities.CreateInstance<PostgresEventLog>(provider));
+        services.TryAddKeyedSingleton<IPeriodicJobStore>(BackendName, (provider, _) =>
+            new PostgresPeriodicJobStore(provider.GetRequiredService<PostgresDatabase>()));
         services.TryAddKeyedSingleton<IServiceRegistryStore>(BackendName, (provider, _) =>
             new PostgresServiceRegistryStore(provider.GetRequiredService<PostgresDatabase>()));
         return builder;

@@ -14,4 +14,7 @@ public static class Transports
 
     /// <summary>JSON-RPC 2.0 frames over a WebSocket at <c>/ws</c>.</summary>
     public const string WebSocket = "websocket";
+
+    /// <summary>Not a wire: a periodic job's run (<see cref="PeriodicAttribute"/>), which no client made.</summary>
+    public const string Periodic = "periodic";
 }

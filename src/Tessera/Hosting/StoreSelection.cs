@@ -58,6 +58,16 @@ internal static class StoreSelection
             "that has one (sqlite, postgres, mysql) or leave the registry off."),
     };
 
+    /// <summary>Leases of periodic jobs live with the accounts, in the store every instance of the service shares.</summary>
+    public static IPeriodicJobStore PeriodicJobs(IServiceProvider services) => DatabaseName(services) switch
+    {
+        Memory => new MemoryPeriodicJobStore(services.GetRequiredService<TimeProvider>()),
+        Sqlite => new SqlitePeriodicJobStore(services.GetRequiredService<SqliteDatabase>(), services.GetRequiredService<TimeProvider>()),
+        var name => services.GetKeyedService<IPeriodicJobStore>(name) ?? throw new InvalidOperationException(
+            $"Periodic jobs keep their leases in the database, and the '{name}' backend has no lease store: use a database " +
+            "that has one (sqlite, postgres, mysql)."),
+    };
+
     public static string DatabaseName(IServiceProvider services) => Normalize(Storage(services).Database);
 
     /// <summary>The backend that keeps sessions, nonces and events.</summary>

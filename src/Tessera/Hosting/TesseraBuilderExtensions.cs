@@ -38,6 +38,20 @@ public static class TesseraBuilderExtensions
     }
 
     /// <summary>
+    /// Adds a periodic job (Atila's <c>maintain</c>): <paramref name="run"/> every <paramref name="period"/>, off the
+    /// request path, in a DI scope of its own (<see cref="MethodContext.Services"/>), on one instance at a time when
+    /// several share a store. <c>--Tessera:Periodic:NAME=00:00:30</c> changes the period, <c>=off</c> stops the job.
+    /// </summary>
+    public static ITesseraBuilder AddPeriodicJob(this ITesseraBuilder builder, string name, TimeSpan period, Func<MethodContext, Task> run)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(run);
+        builder.Services.AddSingleton(new Dispatch.Periodic.PeriodicJob(name, period, run));
+        return builder;
+    }
+
+    /// <summary>
     /// Defines the rate-limit policy <paramref name="name"/> that <c>[RateLimit("name")]</c> methods use: at most
     /// <paramref name="permitLimit"/> calls per <paramref name="window"/>, counted per <paramref name="partitionBy"/>.
     /// Configuration (<c>--Tessera:RateLimits:name:PermitLimit=N</c>) overrides what is set here.

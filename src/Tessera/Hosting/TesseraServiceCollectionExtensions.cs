@@ -14,6 +14,7 @@ using Tessera.Auth.Tokens;
 using Tessera.Discovery;
 using Tessera.Discovery.Registry;
 using Tessera.Dispatch;
+using Tessera.Dispatch.Periodic;
 using Tessera.Dispatch.RateLimiting;
 using Tessera.Events;
 using Tessera.Stores.Sqlite;
@@ -130,6 +131,13 @@ public static class TesseraServiceCollectionExtensions
         BindOptions<RegistryOptions, RegistryOptionsValidator>(services, RegistryOptions.SectionName);
         services.TryAddSingleton(StoreSelection.Registry);
         services.AddHostedService<RegistryHeartbeat>();
+        services.TryAddSingleton(StoreSelection.PeriodicJobs);
+        services.AddHostedService(provider => new PeriodicJobRunner(
+            PeriodicJobCatalog.Build(builder.Methods, provider.GetServices<PeriodicJob>(), provider.GetService<IConfiguration>()),
+            provider,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<TesseraTelemetry>(),
+            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<PeriodicJobRunner>>()));
         builder.Methods.AddBuiltIn(typeof(RegistryMethods));
     }
 

@@ -94,4 +94,16 @@ internal static partial class Log
 
     [LoggerMessage(30, LogLevel.Warning, "No database was found at {Path}, though this data directory was used before (it holds keys in {KeysFolder}): a new, empty database was created. If the service's data lives elsewhere, stop it and point --data_dir at that folder.")]
     public static partial void DatabaseMissing(ILogger logger, string path, string keysFolder);
+
+    [LoggerMessage(31, LogLevel.Information, "Periodic job {Job} runs every {Period}.")]
+    public static partial void PeriodicJobScheduled(ILogger logger, string job, TimeSpan period);
+
+    [LoggerMessage(32, LogLevel.Error, "A run of the periodic job {Job} failed.")]
+    public static partial void PeriodicJobFailed(ILogger logger, string job, Exception exception);
+
+    [LoggerMessage(33, LogLevel.Warning, "The store did not answer about the periodic job {Job}; the next tick tries again.")]
+    public static partial void PeriodicClaimFailed(ILogger logger, string job, Exception exception);
+
+    [LoggerMessage(34, LogLevel.Warning, "The periodic job {Job} lost its lease while running (the store did not see it renewed in time); another instance may run the next tick.")]
+    public static partial void PeriodicLeaseLost(ILogger logger, string job);
 }

@@ -22,6 +22,8 @@ internal sealed class TesseraTelemetry
     private readonly Counter<long> _calls;
     private readonly Counter<long> _errors;
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _periodicRuns;
+    private readonly Histogram<double> _periodicDuration;
 
     public TesseraTelemetry(IMeterFactory meterFactory)
     {
@@ -29,6 +31,16 @@ internal sealed class TesseraTelemetry
         _calls = meter.CreateCounter<long>("tessera.calls", "{call}", "Method calls answered, by method and transport.");
         _errors = meter.CreateCounter<long>("tessera.errors", "{call}", "Method calls answered with an error, by code.");
         _duration = meter.CreateHistogram<double>("tessera.call.duration", "s", "Time from binding to result of a call.", tags: null, advice: DurationBuckets);
+        _periodicRuns = meter.CreateCounter<long>("tessera.periodic.runs", "{run}", "Runs of periodic jobs on this instance, by job and outcome.");
+        _periodicDuration = meter.CreateHistogram<double>("tessera.periodic.duration", "s", "Time a periodic job's run took.", tags: null, advice: DurationBuckets);
+    }
+
+    /// <summary>One run of a periodic job: <paramref name="outcome"/> is ok, error or cancelled.</summary>
+    public void RecordPeriodicRun(string job, string outcome, TimeSpan duration)
+    {
+        var tags = new TagList { { "tessera.job", job }, { "tessera.outcome", outcome } };
+        _periodicRuns.Add(1, tags);
+        _periodicDuration.Record(duration.TotalSeconds, tags);
     }
 
     /// <summary>Whether the duration histogram has listeners, so time is only read when someone wants it.</summary>

@@ -54,6 +54,14 @@ internal static class SqliteMigrations
             PRIMARY KEY (service, url)
         );
         """,
+        """
+        CREATE TABLE tessera_jobs (
+            name        TEXT    NOT NULL PRIMARY KEY,
+            tick        INTEGER NOT NULL,
+            holder      TEXT    NOT NULL,
+            lease_until INTEGER
+        );
+        """,
     ];
 
     public static int LatestVersion => Steps.Length;
