@@ -21,6 +21,14 @@ app.Configure(config =>
     config.AddCommand<EventsCommand>("events").WithDescription("Tail events of some topics; resumes after drops and restarts.")
         .WithExample("events", "http://127.0.0.1:8888", "announcements,user.me.*");
     config.AddCommand<ServicesCommand>("services").WithDescription("List the services and instances registered with a service's registry.");
+    config.AddBranch("deploy", deploy =>
+    {
+        deploy.SetDescription("Write deployment files: a systemd unit, an nginx site.");
+        deploy.AddCommand<DeploySystemdCommand>("systemd").WithDescription("NAME@.service: one instance per port, Type=notify, a dedicated user, hardened.")
+            .WithExample("deploy", "systemd", "hello", "--exec", "/opt/hello/HelloService");
+        deploy.AddCommand<DeployNginxCommand>("nginx").WithDescription("NAME.conf: an nginx upstream over the instances, with SSE and WebSocket settings.")
+            .WithExample("deploy", "nginx", "hello", "--ports", "8881-8884");
+    });
     config.AddBranch("generate", generate =>
     {
         generate.SetDescription("Write a typed client from a running service's description.");
