@@ -24,9 +24,9 @@ internal sealed class DeployNginxCommand : AsyncCommand<DeployNginxCommand.Setti
         [DefaultValue("_")]
         public string ServerName { get; init; } = "_";
 
-        [CommandOption("--listen <PORT>")]
-        [Description("The port nginx listens on (default 80, or 443 with a certificate).")]
-        public int? Listen { get; init; }
+        [CommandOption("--listen <ADDRESS>")]
+        [Description("What nginx listens on: a port or address:port (default 80, or 443 with a certificate).")]
+        public string? Listen { get; init; }
 
         [CommandOption("--tls-cert <FILE>")]
         [Description("Serve HTTPS with this certificate (PEM); HTTP on 80 then redirects.")]
@@ -81,7 +81,7 @@ internal sealed class DeployNginxCommand : AsyncCommand<DeployNginxCommand.Setti
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (first, last) = ParsePorts(settings.Ports)!.Value;
-        var listen = settings.Listen ?? (settings.TlsCertificate is null ? 80 : 443);
+        var listen = settings.Listen ?? (settings.TlsCertificate is null ? "80" : "443");
         var config = NginxConfigWriter.Write(settings.Name, first, last, settings.ServerName, listen, settings.TlsCertificate, settings.TlsKey, settings.Root);
         System.IO.Directory.CreateDirectory(settings.Directory);
         var path = Path.Combine(settings.Directory, $"{settings.Name}.conf");

@@ -10,7 +10,7 @@ namespace Tessera.Cli.Deploy;
 /// </summary>
 internal static class NginxConfigWriter
 {
-    public static string Write(string name, int firstPort, int lastPort, string serverName, int listen, string? certificate, string? key, string root)
+    public static string Write(string name, int firstPort, int lastPort, string serverName, string listen, string? certificate, string? key, string root)
     {
         var upstream = Identifier(name);
         var servers = new StringBuilder();
