@@ -21,6 +21,8 @@ app.Configure(config =>
     config.AddCommand<EventsCommand>("events").WithDescription("Tail events of some topics; resumes after drops and restarts.")
         .WithExample("events", "http://127.0.0.1:8888", "announcements,user.me.*");
     config.AddCommand<ServicesCommand>("services").WithDescription("List the services and instances registered with a service's registry.");
+    config.AddCommand<NewCommand>("new").WithDescription("Create a service and its tests from the Tessera templates (dotnet new tessera).")
+        .WithExample("new", "Acme.Orders");
     config.AddBranch("deploy", deploy =>
     {
         deploy.SetDescription("Write deployment files: a systemd unit, an nginx site.");

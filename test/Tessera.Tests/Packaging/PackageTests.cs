@@ -1,0 +1,134 @@
+using System.IO.Compression;
+using System.Net;
+using System.Xml.Linq;
+
+namespace Tessera.Tests.Packaging;
+
+/// <summary>What users get from the package feed: every package complete, and usable from a project of their own.</summary>
+public sealed class PackageTests
+{
+    private static readonly string[] Libraries =
+    [
+        "Tessera", "Tessera.Testing", "Tessera.Client", "Tessera.PostgreSQL", "Tessera.MySql", "Tessera.Redis",
+        "Tessera.Nats", "Tessera.Bson", "Tessera.Mail",
+    ];
+
+    [NeedsPackagesFact]
+    public void EveryPackage_HasTheOneVersion_AReadme_ALicense_XmlDocs_AndSymbols()
+    {
+        foreach (var id in Libraries)
+        {
+            using var package = ZipFile.OpenRead(PackedPackages.Package(id));
+            var entries = package.Entries.Select(e => e.FullName).ToList();
+            Assert.Contains("README.md", entries);
+            Assert.Contains($"lib/net10.0/{id}.xml", entries);
+            Assert.True(File.Exists(Path.Combine(PackedPackages.Folder, $"{id}.{PackedPackages.Version}.snupkg")), $"{id} has no symbol package");
+
+            var nuspec = XDocument.Load(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+            var metadata = nuspec.Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+            string Field(string name) => metadata.Elements().Single(e => e.Name.LocalName == name).Value;
+            Assert.Equal(PackedPackages.Version, Field("version"));
+            Assert.Equal("MIT", Field("license"));
+            Assert.Equal("README.md", Field("readme"));
+            Assert.False(string.IsNullOrWhiteSpace(Field("description")), $"{id} has no description");
+            foreach (var dependency in metadata.Descendants().Where(e => e.Name.LocalName == "dependency" && e.Attribute("id")!.Value.StartsWith("Tessera", StringComparison.Ordinal)))
+            {
+                Assert.Equal(PackedPackages.Version, dependency.Attribute("version")!.Value);
+            }
+        }
+
+        using var tool = ZipFile.OpenRead(PackedPackages.Package("Tessera.Cli"));
+        Assert.Contains(tool.Entries, e => e.FullName.EndsWith("DotnetToolSettings.xml", StringComparison.Ordinal));
+        using var client = ZipFile.OpenRead(PackedPackages.Package("Tessera.Client"));
+        Assert.Contains("analyzers/dotnet/cs/Tessera.Client.Generators.dll", client.Entries.Select(e => e.FullName));
+    }
+
+    [NeedsPackagesFact]
+    public async Task AProjectOutsideTheRepository_BuildsOnThePackages_AndServesACall()
+    {
+        var folder = PackedPackages.NewConsumerFolder("tessera-consumer-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "Consumer.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk.Web">
+                  <PropertyGroup>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <Nullable>enable</Nullable>
+                    <ImplicitUsings>enable</ImplicitUsings>
+                    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="Tessera" Version="{PackedPackages.Version}" />
+                    <PackageReference Include="Tessera.Client" Version="{PackedPackages.Version}" />
+                  </ItemGroup>
+                </Project>
+                """);
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "Program.cs"), """
+                using Tessera;
+                using Tessera.Client;
+
+                if (args is ["call", var url])
+                {
+                    // The client package, against the service this same program serves.
+                    await using var client = new TesseraClient(new Uri(url));
+                    Console.WriteLine(await client.CallAsync<int>("math.add", new { a = 40, b = 2 }));
+                    return;
+                }
+
+                TesseraServer.Run(args);
+
+                public sealed class MathMethods
+                {
+                    [Method(AllowGet = true)]
+                    public int Add(int a, int b) => a + b;
+                }
+                """);
+            var (built, output, errors) = await ExternalTool.RunAsync("dotnet", ["build", "-c", "Release"], folder.FullName, TimeSpan.FromMinutes(4));
+            Assert.True(built == 0, output + errors);
+            Assert.DoesNotContain("NETSDK1206", output, StringComparison.Ordinal);
+
+            var dll = Path.Combine(folder.FullName, "bin", "Release", "net10.0", "Consumer.dll");
+            var port = ServiceProcess.FreePort();
+            var start = new System.Diagnostics.ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, WorkingDirectory = "/" };
+            foreach (var argument in new[] { dll, $"--port={port}", "--database=memory" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var service = System.Diagnostics.Process.Start(start)!;
+            try
+            {
+                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+                HttpResponseMessage? answer = null;
+                for (var attempt = 0; attempt < 100 && answer is null; attempt++)
+                {
+                    try
+                    {
+                        answer = await http.GetAsync(new Uri("/math.add?a=40&b=2", UriKind.Relative));
+                    }
+                    catch (HttpRequestException)
+                    {
+                        await Task.Delay(100);
+                    }
+                }
+
+                Assert.NotNull(answer);
+                Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+                Assert.Equal("""{"result":42}""", await answer.Content.ReadAsStringAsync());
+
+                var (called, callOutput, callErrors) = await ExternalTool.RunAsync("dotnet", [dll, "call", $"http://127.0.0.1:{port}"], folder.FullName);
+                Assert.True(called == 0, callOutput + callErrors);
+                Assert.Equal("42", callOutput.Trim());
+            }
+            finally
+            {
+                service.Kill();
+                await service.WaitForExitAsync();
+            }
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+}
