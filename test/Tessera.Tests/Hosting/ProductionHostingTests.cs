@@ -127,6 +127,63 @@ public sealed class ProductionHostingTests
     }
 
     [Fact]
+    public async Task PublishedServiceStartedFromAnotherFolder_ReadsTheTesseraJsonAndServesTheWwwrootBesideIt()
+    {
+        // The Chat sample as publishing leaves it: the program, tessera.json and wwwroot in one folder.
+        var app = Directory.CreateTempSubdirectory("tessera-app-");
+        try
+        {
+            foreach (var file in Directory.GetFiles(AppContext.BaseDirectory))
+            {
+                File.Copy(file, Path.Combine(app.FullName, Path.GetFileName(file)));
+            }
+
+            var wwwroot = Directory.CreateDirectory(Path.Combine(app.FullName, "wwwroot"));
+            foreach (var file in Directory.GetFiles(Path.Combine(ExternalTool.RepositoryRoot, "samples", "Chat", "wwwroot")))
+            {
+                File.Copy(file, Path.Combine(wwwroot.FullName, Path.GetFileName(file)));
+            }
+
+            var port = ServiceProcess.FreePort();
+            await File.WriteAllTextAsync(Path.Combine(app.FullName, "tessera.json"), $$"""{ "port": {{port}}, "database": "memory" }""");
+            var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, WorkingDirectory = "/" };
+            start.ArgumentList.Add(Path.Combine(app.FullName, "Chat.dll"));
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            using var service = Process.Start(start)!;
+            try
+            {
+                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+                HttpResponseMessage? page = null;
+                for (var attempt = 0; attempt < 150 && page is null; attempt++)
+                {
+                    try
+                    {
+                        page = await http.GetAsync(new Uri("/", UriKind.Relative));
+                    }
+                    catch (HttpRequestException)
+                    {
+                        await Task.Delay(100);
+                    }
+                }
+
+                Assert.NotNull(page);
+                Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+                Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+                Assert.Equal(await File.ReadAllTextAsync(Path.Combine(wwwroot.FullName, "index.html")), await page.Content.ReadAsStringAsync());
+            }
+            finally
+            {
+                service.Kill();
+                await service.WaitForExitAsync();
+            }
+        }
+        finally
+        {
+            app.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task StartWithThreeProcesses_LeavesThreeAnsweringInstancesWithPidFiles_AndStopEndsThemWithExitCodeZero()
     {
         var data = Directory.CreateTempSubdirectory("tessera-daemon-");
