@@ -20,7 +20,8 @@ internal sealed class BsonBodyFormat : IBodyFormat
         using var stream = new MemoryStream(body.ToArray(), writable: false);
         try
         {
-            using var reader = new BsonDataReader(stream) { MaxDepth = maxDepth, DateTimeKindHandling = DateTimeKind.Utc };
+            // CloseInput = false: the catch below reads the stream's position after the reader is gone.
+            using var reader = new BsonDataReader(stream) { MaxDepth = maxDepth, DateTimeKindHandling = DateTimeKind.Utc, CloseInput = false };
             var document = JToken.ReadFrom(reader);
             if (stream.Position != stream.Length)
             {

@@ -51,6 +51,21 @@ public sealed class BadInputRegressionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BsonDateOutOfRange_Answers400_Not500()
+    {
+        // Found by bench/fuzz: a UTC datetime (0x09) of 0x5d01a229c0540000 ms, far past year 9999. The reader threw,
+        // and reading the stream's position for the error message then threw again on the stream it had closed.
+        var body = Convert.FromBase64String(
+            "igAAAAJtZXRob2QADAAAAGVjaG8udmFsdWVzAANwYXJhbWV0ZXJzAGEAAAAEbnVtYmVycwAbAAAAEjAAAQAAAAAAAAASMQACAAAAAAAAAAADdGFncwAOAAAA" +
+            "AmsAAgAAAHYAAAFyYXRpbwAAAAAAAADgPwhmbGFnAAEJd2hlbgAAVMApogFdAAAA");
+        using var response = await PostAsync("/", body, "application/bson");
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.DoesNotContain(_logs.Entries, e => e.Level >= LogLevel.Error);
+        await AssertServingAsync();
+    }
+
+    [Fact]
     public async Task BsonWithLengthNearTwoToThe31_Answers400_Not500()
     {
         var body = Bson(writer =>
