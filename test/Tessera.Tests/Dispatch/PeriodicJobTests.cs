@@ -115,35 +115,6 @@ public sealed class PeriodicJobTests
         Assert.Contains("same.name", failure.Message);
     }
 
-    public static TheoryData<string> Backends => ["memory", "sqlite"];
-
-    [Theory]
-    [MemberData(nameof(Backends))]
-    public async Task LeaseStore_GivesEachTickToOneHolder_AndWaitsForALiveLease(string backend)
-    {
-        using var folder = new TemporaryFolder();
-        var time = new ManualTimeProvider(DateTimeOffset.UnixEpoch.AddDays(20000));
-        IPeriodicJobStore store = backend == "memory"
-            ? new MemoryPeriodicJobStore(time)
-            : new SqlitePeriodicJobStore(Stores.Sqlite.SqliteStoreTests.Database(folder.Path), time);
-        var lease = TimeSpan.FromSeconds(10);
-
-        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => store.TryClaimAsync("job", 5, $"h{i}", lease, default)));
-        Assert.Single(claims, claimed => claimed);
-        var holder = $"h{Array.IndexOf(claims, true)}";
-
-        Assert.False(await store.TryClaimAsync("job", 6, "other", lease, default));
-        Assert.True(await store.RenewAsync("job", 5, holder, lease, default));
-        Assert.False(await store.RenewAsync("job", 5, "other", lease, default));
-        await store.ReleaseAsync("job", 5, holder, default);
-        Assert.False(await store.TryClaimAsync("job", 5, "other", lease, default));
-        Assert.True(await store.TryClaimAsync("job", 6, "other", lease, default));
-
-        time.Advance(TimeSpan.FromSeconds(11));
-        Assert.True(await store.TryClaimAsync("job", 7, "third", lease, default));
-        Assert.True(await store.TryClaimAsync("another", 7, "third", lease, default));
-    }
-
     [Fact]
     public void NextTick_FallsOnMultiplesOfThePeriodSinceTheEpoch()
     {
@@ -181,10 +152,26 @@ public sealed class PeriodicJobTests
         public static void Sweep(MethodContext context) => Interlocked.Increment(ref Runs);
     }
 
-    private sealed class TemporaryFolder : IDisposable
-    {
-        public string Path { get; } = Directory.CreateTempSubdirectory("tessera-jobs-").FullName;
+}
 
-        public void Dispose() => Directory.Delete(Path, recursive: true);
+/// <summary>The lease specification on the memory store.</summary>
+public sealed class MemoryPeriodicJobStoreTests : PeriodicJobStoreSpecification
+{
+    protected override Task<IPeriodicJobStore> CreateStoreAsync() => Task.FromResult<IPeriodicJobStore>(new MemoryPeriodicJobStore(TimeProvider.System));
+}
+
+/// <summary>The lease specification on a real SQLite file in a temporary folder.</summary>
+public sealed class SqlitePeriodicJobStoreTests : PeriodicJobStoreSpecification
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("tessera-jobs-");
+
+    protected override Task<IPeriodicJobStore> CreateStoreAsync() =>
+        Task.FromResult<IPeriodicJobStore>(new SqlitePeriodicJobStore(Stores.Sqlite.SqliteStoreTests.Database(_folder.FullName), TimeProvider.System));
+
+    public override Task DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _folder.Delete(recursive: true);
+        return Task.CompletedTask;
     }
 }
