@@ -1,79 +1,355 @@
+using System.Buffers;
 using System.Collections.Concurrent;
+using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Xml;
+using Baseline;
+using MessagePack;
 
-// The load harness's baseline: a plain ASP.NET Core Minimal API doing by hand the work each Tessera scenario does
-// (read the same JSON, call the same function, write the same JSON), so the report's ratios show Tessera's overhead.
-var builder = WebApplication.CreateBuilder(args);
+// The load harness's baseline: the best hand-written Minimal API for each scenario Tessera is measured on, doing the
+// same work by hand: the slim builder, no logging, source-generated System.Text.Json, typed MessagePack, XmlReader and
+// XmlWriter for XML-RPC, the same session lookup (SHA-256 of the id) and versioned state write, and in signed mode the
+// same HMAC-SHA256 verification, timestamp window, single-use nonce and signed answer.
+var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
+builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, BaselineJson.Default));
 var app = builder.Build();
-
-static string Hello(string name) => $"hello {name}";
+app.UseWebSockets();
 
 var sessions = new ConcurrentDictionary<string, Session>();
+var nonces = new ConcurrentDictionary<string, long>();
+var json = BaselineJson.Default;
 
-// The Toto envelope: {"method": "greeting.hello", "parameters": {"name": ...}} -> {"result": "hello ..."}
+// The Toto envelope, single or a batch of ten: {"method", "parameters": {"name"}} -> {"result": "hello ..."};
+// MessagePack bodies of the same shape answer in MessagePack.
 app.MapPost("/", async (HttpContext http) =>
 {
-    using var body = await JsonDocument.ParseAsync(http.Request.Body);
-    var root = body.RootElement;
-    if (root.TryGetProperty("batch", out var batch))
+    if (http.Request.ContentType == "application/msgpack")
     {
-        var answers = new SortedDictionary<string, object>(StringComparer.Ordinal);
-        foreach (var call in batch.EnumerateObject())
-        {
-            answers[call.Name] = new { result = Hello(call.Value.GetProperty("parameters").GetProperty("name").GetString()!) };
-        }
-
-        await http.Response.WriteAsJsonAsync(new { batch = answers });
+        var call = await MessagePackSerializer.DeserializeAsync<PackedCall>(http.Request.Body, cancellationToken: http.RequestAborted);
+        http.Response.ContentType = "application/msgpack";
+        await MessagePackSerializer.SerializeAsync(http.Response.Body, new PackedResult(Hello(call.Parameters.Name)), cancellationToken: http.RequestAborted);
         return;
     }
 
-    var name = root.GetProperty("parameters").GetProperty("name").GetString()!;
-    await http.Response.WriteAsJsonAsync(new { result = Hello(name) });
+    var request = await JsonSerializer.DeserializeAsync(http.Request.Body, json.TotoRequest, http.RequestAborted);
+    if (request?.Batch is { } batch)
+    {
+        var answers = new SortedDictionary<string, TotoResult>(StringComparer.Ordinal);
+        foreach (var (key, entry) in batch)
+        {
+            answers[key] = new TotoResult(Hello(entry.Parameters!.Name));
+        }
+
+        await http.Response.WriteAsJsonAsync(new TotoBatchAnswer(answers), json.TotoBatchAnswer, cancellationToken: http.RequestAborted);
+        return;
+    }
+
+    await http.Response.WriteAsJsonAsync(new TotoResult(Hello(request!.Parameters!.Name)), json.TotoResult, cancellationToken: http.RequestAborted);
 });
 
 // URL style: GET /greeting/hello?name=...
-app.MapGet("/greeting/hello", (string name) => Results.Json(new { result = Hello(name) }));
+app.MapGet("/greeting/hello", (string name) => TypedResults.Json(new TotoResult(Hello(name)), json.TotoResult));
 
-// JSON-RPC 2.0: {"jsonrpc": "2.0", "method": "greeting.hello", "params": {"name": ...}, "id": 1}
+// JSON-RPC 2.0, single or batch: {"jsonrpc": "2.0", "method", "params": {"name"}, "id"}.
 app.MapPost("/api", async (HttpContext http) =>
 {
-    using var body = await JsonDocument.ParseAsync(http.Request.Body);
-    var root = body.RootElement;
-    var name = root.GetProperty("params").GetProperty("name").GetString()!;
-    await http.Response.WriteAsJsonAsync(new { jsonrpc = "2.0", result = Hello(name), id = root.GetProperty("id").GetInt32() });
+    using var buffer = new PooledBody();
+    await buffer.ReadAsync(http.Request.Body, http.RequestAborted);
+    if (buffer.FirstNonSpace == '[')
+    {
+        var calls = JsonSerializer.Deserialize(buffer.Span, json.JsonRpcRequestArray)!;
+        var answers = new JsonRpcAnswer[calls.Length];
+        for (var i = 0; i < calls.Length; i++)
+        {
+            answers[i] = new JsonRpcAnswer("2.0", Hello(calls[i].Params.Name), calls[i].Id);
+        }
+
+        await http.Response.WriteAsJsonAsync(answers, json.JsonRpcAnswerArray, cancellationToken: http.RequestAborted);
+        return;
+    }
+
+    var single = JsonSerializer.Deserialize(buffer.Span, json.JsonRpcRequest)!;
+    await http.Response.WriteAsJsonAsync(new JsonRpcAnswer("2.0", Hello(single.Params.Name), single.Id), json.JsonRpcAnswer, cancellationToken: http.RequestAborted);
 });
 
-// An authenticated call: find the session by the SHA-256 of its id, count in its state, write it back with a version check.
+// XML-RPC: <methodCall><methodName>greeting.hello</methodName><params><param><value><string>ada</string>...
+app.MapPost("/RPC2", async (HttpContext http) =>
+{
+    string? method = null;
+    string? name = null;
+    using (var reader = XmlReader.Create(http.Request.Body, XmlSettings.Reader))
+    {
+        while (await reader.ReadAsync())
+        {
+            if (reader.NodeType != XmlNodeType.Element)
+            {
+                continue;
+            }
+
+            if (reader.LocalName == "methodName")
+            {
+                method = await reader.ReadElementContentAsStringAsync();
+            }
+            else if (reader.LocalName == "string")
+            {
+                name = await reader.ReadElementContentAsStringAsync();
+                break;
+            }
+        }
+    }
+
+    http.Response.ContentType = "text/xml; charset=utf-8";
+    await using var writer = XmlWriter.Create(http.Response.Body, XmlSettings.Writer);
+    await writer.WriteStartDocumentAsync();
+    await writer.WriteStartElementAsync(null, "methodResponse", null);
+    await writer.WriteStartElementAsync(null, "params", null);
+    await writer.WriteStartElementAsync(null, "param", null);
+    await writer.WriteStartElementAsync(null, "value", null);
+    await writer.WriteElementStringAsync(null, "string", null, method == "greeting.hello" ? Hello(name!) : "?");
+    await writer.WriteEndDocumentAsync();
+});
+
+// An authenticated call: find the session by the SHA-256 of its id, count in its state, write it back with a version
+// check; in signed mode verify the request's HMAC-SHA256, timestamp and nonce first, and sign the answer.
 app.MapPost("/login", () =>
 {
-    var id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-    sessions[Hash(id)] = new Session("bench", 0, 0);
-    return Results.Json(new { result = new { session_id = id } });
+    var id = Base64Url(RandomNumberGenerator.GetBytes(16));
+    var key = Base64Url(RandomNumberGenerator.GetBytes(32));
+    sessions[Hash(id)] = new Session("bench", 0, 0, Encoding.UTF8.GetBytes(key));
+    return TypedResults.Json(new LoginAnswer(new LoginResult(id, key)), json.LoginAnswer);
 });
-app.MapPost("/counter/increment", (HttpContext http) =>
+app.MapPost("/counter/increment", async (HttpContext http) =>
 {
     var id = http.Request.Headers["x-toto-session-id"].ToString();
     var key = Hash(id);
+    if (!sessions.TryGetValue(key, out var session))
+    {
+        return Results.Json(new TotoError(new ErrorBody(1004, "Not authorized")), json.TotoError);
+    }
+
+    var signature = http.Request.Headers["x-toto-hmac"].ToString();
+    var nonce = string.Empty;
+    if (signature.Length > 0)
+    {
+        using var body = new PooledBody();
+        await body.ReadAsync(http.Request.Body, http.RequestAborted);
+        var timestamp = http.Request.Headers["x-tessera-timestamp"].ToString();
+        nonce = http.Request.Headers["x-tessera-nonce"].ToString();
+        if (!Signatures.Verify(session.Key, http.Request, id, timestamp, nonce, body.Span, signature) || !Signatures.FreshNonce(nonces, id, nonce, timestamp))
+        {
+            return Results.Json(new TotoError(new ErrorBody(1008, "Bad signature")), json.TotoError);
+        }
+    }
+
     while (true)
     {
-        if (!sessions.TryGetValue(key, out var session))
-        {
-            return Results.Json(new { error = new { code = 1004, value = "Not authorized" } });
-        }
-
         var next = session with { Count = session.Count + 1, Version = session.Version + 1 };
         if (sessions.TryUpdate(key, next, session))
         {
-            return Results.Json(new { result = new { count = next.Count } });
+            var answer = JsonSerializer.SerializeToUtf8Bytes(new CountAnswer(new CountResult(next.Count)), json.CountAnswer);
+            if (nonce.Length > 0)
+            {
+                http.Response.Headers["x-toto-hmac"] = Signatures.Answer(session.Key, nonce, answer);
+            }
+
+            return Results.Bytes(answer, "application/json");
         }
+
+        if (!sessions.TryGetValue(key, out session))
+        {
+            return Results.Json(new TotoError(new ErrorBody(1004, "Not authorized")), json.TotoError);
+        }
+    }
+});
+
+// JSON-RPC over a WebSocket: one text frame in, one out.
+app.Map("/ws", async (HttpContext http) =>
+{
+    if (!http.WebSockets.IsWebSocketRequest)
+    {
+        http.Response.StatusCode = 400;
+        return;
+    }
+
+    using var socket = await http.WebSockets.AcceptWebSocketAsync();
+    var buffer = new byte[16 * 1024];
+    var output = new ArrayBufferWriter<byte>(1024);
+    while (true)
+    {
+        var received = await socket.ReceiveAsync(buffer, http.RequestAborted);
+        if (received.MessageType == WebSocketMessageType.Close)
+        {
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+            return;
+        }
+
+        var call = JsonSerializer.Deserialize(buffer.AsSpan(0, received.Count), json.JsonRpcRequest)!;
+        output.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(output))
+        {
+            JsonSerializer.Serialize(writer, new JsonRpcAnswer("2.0", Hello(call.Params.Name), call.Id), json.JsonRpcAnswer);
+        }
+
+        await socket.SendAsync(output.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, http.RequestAborted);
     }
 });
 
 app.Run();
 
+static string Hello(string name) => $"hello {name}";
+
 static string Hash(string id) => Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes(id)));
 
-internal sealed record Session(string UserId, int Count, long Version);
+static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+namespace Baseline
+{
+    internal sealed record Session(string UserId, int Count, long Version, byte[] Key);
+
+    internal sealed record HelloParameters(string Name);
+
+    internal sealed record TotoRequest(string? Method, HelloParameters? Parameters, Dictionary<string, TotoRequest>? Batch);
+
+    internal sealed record TotoResult(string Result);
+
+    internal sealed record TotoBatchAnswer(SortedDictionary<string, TotoResult> Batch);
+
+    internal sealed record ErrorBody(int Code, string Value);
+
+    internal sealed record TotoError(ErrorBody Error);
+
+    internal sealed record JsonRpcRequest(string Jsonrpc, string Method, HelloParameters Params, int? Id);
+
+    internal sealed record JsonRpcAnswer(string Jsonrpc, string Result, int? Id);
+
+    internal sealed record LoginResult(string SessionId, string Key);
+
+    internal sealed record LoginAnswer(LoginResult Result);
+
+    internal sealed record CountResult(int Count);
+
+    internal sealed record CountAnswer(CountResult Result);
+
+    [MessagePackObject]
+    public sealed class PackedParameters
+    {
+        [Key("name")]
+        public string Name { get; set; } = string.Empty;
+    }
+
+    [MessagePackObject]
+    public sealed class PackedCall
+    {
+        [Key("method")]
+        public string Method { get; set; } = string.Empty;
+
+        [Key("parameters")]
+        public PackedParameters Parameters { get; set; } = new();
+    }
+
+    [MessagePackObject]
+    public sealed class PackedResult(string result)
+    {
+        [Key("result")]
+        public string Result { get; } = result;
+    }
+
+    [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+    [JsonSerializable(typeof(TotoRequest))]
+    [JsonSerializable(typeof(TotoResult))]
+    [JsonSerializable(typeof(TotoBatchAnswer))]
+    [JsonSerializable(typeof(TotoError))]
+    [JsonSerializable(typeof(JsonRpcRequest))]
+    [JsonSerializable(typeof(JsonRpcRequest[]))]
+    [JsonSerializable(typeof(JsonRpcAnswer))]
+    [JsonSerializable(typeof(JsonRpcAnswer[]))]
+    [JsonSerializable(typeof(LoginAnswer))]
+    [JsonSerializable(typeof(CountAnswer))]
+    internal sealed partial class BaselineJson : JsonSerializerContext;
+
+    internal static class XmlSettings
+    {
+        public static readonly XmlReaderSettings Reader = new() { Async = true, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreWhitespace = true };
+
+        public static readonly XmlWriterSettings Writer = new() { Async = true, Encoding = new UTF8Encoding(false) };
+    }
+
+    /// <summary>The request body in a pooled buffer, for parsers that want a span (and HMACs over the bytes).</summary>
+    internal sealed class PooledBody : IDisposable
+    {
+        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(4096);
+        private int _length;
+
+        public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, _length);
+
+        public char FirstNonSpace
+        {
+            get
+            {
+                foreach (var b in Span)
+                {
+                    if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+                    {
+                        return (char)b;
+                    }
+                }
+
+                return '\0';
+            }
+        }
+
+        public async Task ReadAsync(Stream body, CancellationToken cancellationToken)
+        {
+            int read;
+            while ((read = await body.ReadAsync(_buffer.AsMemory(_length), cancellationToken)) > 0)
+            {
+                _length += read;
+                if (_length == _buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+                    _buffer.AsSpan(0, _length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(_buffer);
+                    _buffer = larger;
+                }
+            }
+        }
+
+        public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer);
+    }
+
+    /// <summary>Tessera's signed mode by hand: HMAC-SHA256 over the canonical request, a 300 s window, single-use nonces.</summary>
+    internal static class Signatures
+    {
+        public static bool Verify(byte[] key, HttpRequest request, string sessionId, string timestamp, string nonce, ReadOnlySpan<byte> body, string signature)
+        {
+            Span<byte> bodyHash = stackalloc byte[32];
+            SHA256.HashData(body, bodyHash);
+            var canonical = string.Join('\n', request.Method, request.Path.Value, request.QueryString.Value?.TrimStart('?') ?? string.Empty,
+                request.ContentType ?? string.Empty, sessionId, timestamp, nonce, Convert.ToHexStringLower(bodyHash));
+            Span<byte> expected = stackalloc byte[32];
+            HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(canonical), expected);
+            Span<byte> given = stackalloc byte[32];
+            return Convert.TryFromBase64String(signature, given, out var length) && length == 32 && CryptographicOperations.FixedTimeEquals(expected, given);
+        }
+
+        public static bool FreshNonce(ConcurrentDictionary<string, long> nonces, string sessionId, string nonce, string timestamp)
+        {
+            var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            return long.TryParse(timestamp, out var seconds) && Math.Abs(now - seconds) <= 300
+                && nonce.Length is > 0 and <= 128 && nonces.TryAdd(sessionId + ":" + nonce, now + 300);
+        }
+
+        public static string Answer(byte[] key, string nonce, byte[] body)
+        {
+            Span<byte> bodyHash = stackalloc byte[32];
+            SHA256.HashData(body, bodyHash);
+            Span<byte> signature = stackalloc byte[32];
+            HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(nonce + "\n" + Convert.ToHexStringLower(bodyHash)), signature);
+            return Convert.ToBase64String(signature);
+        }
+    }
+}

@@ -7,10 +7,13 @@ using System.Text;
 //   signed URL SESSION KEY CONNECTIONS SECONDS   counter.increment with a fresh Tessera signature per request
 //                                                (KEY "-" sends unsigned requests, for the baseline); prints one TSV line
 //   idle-sse URL COUNT                           opens COUNT Server-Sent Events streams, prints "open", holds them until stdin closes
+//   ws URL - - CONNECTIONS SECONDS               JSON-RPC greeting.hello over CONNECTIONS WebSockets at /ws, one call in
+//                                                flight per socket; prints one TSV line
 return args[0] switch
 {
     "signed" => await SignedAsync(args[1], args[2], args[3], int.Parse(args[4]), int.Parse(args[5])),
     "idle-sse" => await IdleSseAsync(args[1], int.Parse(args[2])),
+    "ws" => await WebSocketsAsync(args[1], int.Parse(args[4]), int.Parse(args[5])),
     _ => throw new ArgumentException($"unknown command {args[0]}"),
 };
 
@@ -51,6 +54,46 @@ static async Task<int> SignedAsync(string url, string session, string key, int c
             }
         }
     }));
+    var all = latencies.SelectMany(l => l).Order().ToArray();
+    Console.WriteLine($"{all.Length / stop.Elapsed.TotalSeconds:F0}\t{all[all.Length / 2]:F2}\t{all[(int)(all.Length * 0.99)]:F2}\t{failures}");
+    return failures == 0 ? 0 : 1;
+}
+
+static async Task<int> WebSocketsAsync(string url, int connections, int seconds)
+{
+    var uri = new Uri(new Uri(url.Replace("http://", "ws://", StringComparison.Ordinal)), "/ws");
+    var call = Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"method\":\"greeting.hello\",\"params\":{\"name\":\"ada\"},\"id\":1}");
+    var sockets = await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
+    {
+        var socket = new System.Net.WebSockets.ClientWebSocket();
+        await socket.ConnectAsync(uri, CancellationToken.None);
+        return socket;
+    }));
+    var stop = Stopwatch.StartNew();
+    var latencies = new List<double>[connections];
+    var failures = 0;
+    await Task.WhenAll(sockets.Select(async (socket, worker) =>
+    {
+        var mine = latencies[worker] = [];
+        var buffer = new byte[4096];
+        while (stop.Elapsed.TotalSeconds < seconds)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await socket.SendAsync(call, System.Net.WebSockets.WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            var received = await socket.ReceiveAsync(buffer, CancellationToken.None);
+            mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (!received.EndOfMessage ||
+                !Encoding.UTF8.GetString(buffer, 0, received.Count).Contains("\"hello ada\"", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref failures);
+            }
+        }
+    }));
+    foreach (var socket in sockets)
+    {
+        socket.Dispose();
+    }
+
     var all = latencies.SelectMany(l => l).Order().ToArray();
     Console.WriteLine($"{all.Length / stop.Elapsed.TotalSeconds:F0}\t{all[all.Length / 2]:F2}\t{all[(int)(all.Length * 0.99)]:F2}\t{failures}");
     return failures == 0 ? 0 : 1;

@@ -51,16 +51,16 @@ wait_ready "http://127.0.0.1:$baseline_port/greeting/hello?name=x"
 # Sessions for the authenticated scenario.
 tessera_session=$(curl -s "http://127.0.0.1:$tessera_port/account/create" -H 'Content-Type: application/json' \
   -d '{"user_id":"bench","password":"bench-password-1"}' | python3 -c 'import sys,json; print(json.load(sys.stdin)["result"]["session_id"])')
-baseline_session=$(curl -s -X POST "http://127.0.0.1:$baseline_port/login" | python3 -c 'import sys,json; print(json.load(sys.stdin)["result"]["session_id"])')
+read -r baseline_session baseline_key < <(curl -s -X POST "http://127.0.0.1:$baseline_port/login" | python3 -c 'import sys,json; r=json.load(sys.stdin)["result"]; print(r["session_id"], r["key"])')
 
 # One wrk Lua script per request shape.
-script() { # name method path body [session]
+script() { # name method path body [session] [content-type]
   {
     echo "wrk.method = \"$2\""
     echo "wrk.path = \"$3\""
     if [[ -n "$4" ]]; then
       echo "wrk.body = [[$4]]"
-      echo 'wrk.headers["Content-Type"] = "application/json"'
+      echo "wrk.headers[\"Content-Type\"] = \"${6:-application/json}\""
     fi
     if [[ -n "${5:-}" ]]; then
       echo "wrk.headers[\"x-toto-session-id\"] = \"$5\""
@@ -70,7 +70,18 @@ script() { # name method path body [session]
 envelope='{"method":"greeting.hello","parameters":{"name":"ada"}}'
 jsonrpc='{"jsonrpc":"2.0","method":"greeting.hello","params":{"name":"ada"},"id":1}'
 batch=$(python3 -c 'import json; print(json.dumps({"batch": {f"k{i}": {"method": "greeting.hello", "parameters": {"name": f"n{i}"}} for i in range(10)}}, separators=(",", ":")))')
+jsonrpc_batch=$(python3 -c 'import json; print(json.dumps([{"jsonrpc": "2.0", "method": "greeting.hello", "params": {"name": f"n{i}"}, "id": i} for i in range(10)], separators=(",", ":")))')
+xmlrpc='<?xml version="1.0"?><methodCall><methodName>greeting.hello</methodName><params><param><value><string>ada</string></value></param></params></methodCall>'
 script envelope POST / "$envelope"
+script jsonrpc_batch POST /api "$jsonrpc_batch"
+script xmlrpc POST /RPC2 "$xmlrpc" "" "text/xml"
+# MessagePack: {"method": "greeting.hello", "parameters": {"name": "ada"}} as bytes, in a Lua string of decimal escapes.
+python3 - "$work/msgpack.lua" <<'PY'
+import sys
+body = bytes([0x82, 0xa6]) + b"method" + bytes([0xae]) + b"greeting.hello" + bytes([0xaa]) + b"parameters" + bytes([0x81, 0xa4]) + b"name" + bytes([0xa3]) + b"ada"
+open(sys.argv[1].replace(".lua", ".body"), "wb").write(body)
+open(sys.argv[1], "w").write('wrk.method = "POST"\nwrk.path = "/"\nwrk.headers["Content-Type"] = "application/msgpack"\nwrk.body = "' + "".join(f"\\{b}" for b in body) + '"\n')
+PY
 script get GET "/greeting/hello?name=ada" ""
 script jsonrpc POST /api "$jsonrpc"
 script batch POST / "$batch"
@@ -82,6 +93,9 @@ check() { curl -s -X "$2" "$1" ${3:+-H 'Content-Type: application/json' -d "$3"}
 for port in "$tessera_port" "$baseline_port"; do
   check "http://127.0.0.1:$port/" POST "$envelope"; check "http://127.0.0.1:$port/greeting/hello?name=ada" GET
   check "http://127.0.0.1:$port/api" POST "$jsonrpc"; check "http://127.0.0.1:$port/" POST "$batch"
+  check "http://127.0.0.1:$port/api" POST "$jsonrpc_batch"
+  curl -s "http://127.0.0.1:$port/RPC2" -H 'Content-Type: text/xml' -d "$xmlrpc" | grep -q '<string>hello ada</string>' || { echo "scenario check failed: xmlrpc on $port" >&2; exit 1; }
+  curl -s "http://127.0.0.1:$port/" -H 'Content-Type: application/msgpack' --data-binary @"$work/msgpack.body" | grep -aq 'hello ada' || { echo "scenario check failed: msgpack on $port" >&2; exit 1; }
 done
 check "http://127.0.0.1:$tessera_port/counter/increment" POST "{}" "$tessera_session"
 check "http://127.0.0.1:$baseline_port/counter/increment" POST "{}" "$baseline_session"
@@ -104,7 +118,7 @@ print(f"{sys.argv[1]}\t{sys.argv[2]}\t{rps}\t{p50}\t{p99}")
 PY
 }
 
-scenarios=(envelope get jsonrpc batch auth)
+scenarios=(envelope get jsonrpc batch jsonrpc_batch xmlrpc msgpack auth)
 echo "warming up..." >&2
 for scenario in "${scenarios[@]}"; do
   tessera_script=$scenario; baseline_script=$scenario
@@ -127,7 +141,7 @@ for round in $(seq 1 "$rounds"); do
 done
 
 # The authenticated call in signed mode: wrk cannot compute a signature per request, so the load client does, against a
-# HelloService with hmac=signed; the baseline's authenticated endpoint is driven by the same client, unsigned.
+# HelloService with hmac=signed and against the baseline, which verifies the same HMAC-SHA256 by hand.
 signed_port=$(free_port)
 dotnet "$work/hello/HelloService.dll" --port="$signed_port" --database=memory --hmac=signed > "$work/signed.log" 2>&1 & pids+=($!)
 wait_ready "http://127.0.0.1:$signed_port/greeting/hello?name=x"
@@ -135,18 +149,23 @@ read -r signed_session signed_key < <(curl -s "http://127.0.0.1:$signed_port/acc
   -d '{"user_id":"bench","password":"bench-password-1"}' | python3 -c 'import sys,json; r=json.load(sys.stdin)["result"]; print(r["session_id"], r["key"])')
 client_seconds=$(( quick ? 2 : 10 ))
 echo "warming up the load client..." >&2
-dotnet "$work/client/LoadClient.dll" signed "http://127.0.0.1:$baseline_port" "$baseline_session" - "$connections" 2 > /dev/null
+dotnet "$work/client/LoadClient.dll" signed "http://127.0.0.1:$baseline_port" "$baseline_session" "$baseline_key" "$connections" 2 > /dev/null
 dotnet "$work/client/LoadClient.dll" signed "http://127.0.0.1:$signed_port" "$signed_session" "$signed_key" "$connections" 2 > /dev/null
 dotnet "$work/client/LoadClient.dll" signed "http://127.0.0.1:$tessera_port" "$tessera_session" - "$connections" 2 > /dev/null
 for round in $(seq 1 "$rounds"); do
   echo "round $round: signed (load client)" >&2
   printf 'baseline\tsigned\t' >> "$results"
-  dotnet "$work/client/LoadClient.dll" signed "http://127.0.0.1:$baseline_port" "$baseline_session" - "$connections" "$client_seconds" >> "$results"
+  dotnet "$work/client/LoadClient.dll" signed "http://127.0.0.1:$baseline_port" "$baseline_session" "$baseline_key" "$connections" "$client_seconds" >> "$results"
   printf 'tessera\tsigned\t' >> "$results"
   dotnet "$work/client/LoadClient.dll" signed "http://127.0.0.1:$signed_port" "$signed_session" "$signed_key" "$connections" "$client_seconds" >> "$results"
   # The same client against Tessera without signing separates signing's cost from the client's.
   printf 'tessera\tunsigned-client\t' >> "$results"
   dotnet "$work/client/LoadClient.dll" signed "http://127.0.0.1:$tessera_port" "$tessera_session" - "$connections" "$client_seconds" >> "$results"
+  # JSON-RPC calls over 32 WebSockets, one call in flight per socket.
+  printf 'baseline\twebsocket\t' >> "$results"
+  dotnet "$work/client/LoadClient.dll" ws "http://127.0.0.1:$baseline_port" - - "$connections" "$client_seconds" >> "$results"
+  printf 'tessera\twebsocket\t' >> "$results"
+  dotnet "$work/client/LoadClient.dll" ws "http://127.0.0.1:$tessera_port" - - "$connections" "$client_seconds" >> "$results"
 done
 
 peak_rss() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
@@ -188,7 +207,9 @@ def median(server, scenario, column):
 names = {"envelope": "greeting.hello, Toto envelope (POST /)", "get": "greeting.hello, URL-style GET",
          "jsonrpc": "greeting.hello, JSON-RPC (POST /api)", "batch": "Toto batch of 10 greeting.hello",
          "auth": "authenticated counter.increment (session lookup + state write)",
-         "signed": "the same in signed mode (load client; baseline unsigned)"}
+         "jsonrpc_batch": "JSON-RPC batch of 10 greeting.hello", "xmlrpc": "greeting.hello, XML-RPC (POST /RPC2)",
+         "msgpack": "greeting.hello, Toto envelope in MessagePack", "websocket": "greeting.hello, JSON-RPC over 32 WebSockets (load client)",
+         "signed": "the same in signed mode (load client; both verify HMAC-SHA256, nonce, window)"}
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
 memory = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)
 lines = [
@@ -198,14 +219,16 @@ lines = [
     "| scenario | baseline req/s | Tessera req/s | ratio | baseline p50 / p99 ms | Tessera p50 / p99 ms | p99 ratio |",
     "|---|---:|---:|---:|---:|---:|---:|",
 ]
-for key in ["envelope", "get", "jsonrpc", "batch", "auth", "signed"]:
+for key in ["envelope", "get", "jsonrpc", "xmlrpc", "msgpack", "batch", "jsonrpc_batch", "websocket", "auth", "signed"]:
     b, t = median("baseline", key, 2), median("tessera", key, 2)
     bp50, bp99, tp50, tp99 = median("baseline", key, 3), median("baseline", key, 4), median("tessera", key, 3), median("tessera", key, 4)
     lines.append(f"| {names[key]} | {b:,.0f} | {t:,.0f} | {t / b:.2f}x | {bp50:.2f} / {bp99:.2f} | {tp50:.2f} / {tp99:.2f} | {tp99 / bp99:.2f}x |")
 single, batched = median("tessera", "envelope", 2), median("tessera", "batch", 2) * 10
+rpc_single, rpc_batched = median("tessera", "jsonrpc", 2), median("tessera", "jsonrpc_batch", 2) * 10
 signed, unsigned = median("tessera", "signed", 2), median("tessera", "unsigned-client", 2)
 lines += ["",
-    f"- Batch of 10 against 10 single calls (Tessera): {batched:,.0f} calls/s against {single:,.0f}: {batched / single:.1f}x.",
+    f"- Batch of 10 against 10 single calls (Tessera): Toto {batched:,.0f} calls/s against {single:,.0f}: {batched / single:.1f}x; "
+    f"JSON-RPC {rpc_batched:,.0f} against {rpc_single:,.0f}: {rpc_batched / rpc_single:.1f}x.",
     f"- Peak RSS under load: Tessera {int(tessera_rss) / 1024:.0f} MiB, baseline {int(baseline_rss) / 1024:.0f} MiB.",
     f"- Start-up, process start to first answered call (HelloService, {len(startups)} runs): median {statistics.median(map(int, startups)):.0f} ms "
     f"(runs: {', '.join(startups)} ms); idle RSS {int(idle_rss) / 1024:.0f} MiB.",
