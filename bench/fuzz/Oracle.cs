@@ -152,6 +152,13 @@ internal static class Oracle
             });
         }
 
+        // A plain-text refusal, from an endpoint that is not an RPC wire (the WebSocket and event-stream endpoints
+        // answer an ordinary request that way): documented, as long as it says something.
+        if (type.StartsWith("text/plain", StringComparison.Ordinal) && (int)status is >= 400 and < 500 && body.Length > 0)
+        {
+            return Outcome.Refused;
+        }
+
         return (int)status < 400
             ? Outcome.Answered
             : Outcome.Failed($"HTTP {(int)status} in {contentType}: {Short(System.Text.Encoding.UTF8.GetString(body))}");

@@ -50,6 +50,25 @@ public sealed class BadInputRegressionTests : IAsyncLifetime
         await AssertServingAsync();
     }
 
+    [Theory]
+    [InlineData("/", """{"method":"rudc00\ud800pc.discover","parameters":{"id":"\udc00\ud800","jsonrpc":-33}}""")]
+    [InlineData("/", """{"method":"greeting.hello","parameters":{"name":"\ud800"}}""")]
+    [InlineData("/api", """[{"jsonrpc":"2.0","\ud800\"kd":1,"method":"math.add","params":[1,2]}]""")]
+    [InlineData("/api", """{"jsonrpc":"2.0","id":1,"method":"greeting.hello","params":{"\udfff":"x"}}""")]
+    public async Task EscapedLoneSurrogate_IsMalformedJson_Not500(string path, string body)
+    {
+        // Found by bench/fuzz: System.Text.Json parses "\ud800" and then throws InvalidOperationException when the
+        // string is read (a method name, a member name checked for duplicates), which answered error 1000.
+        using var response = await PostAsync(path, Encoding.UTF8.GetBytes(body), "application/json");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.True((int)response.StatusCode is 400 or 200, text);
+        Assert.True(text.Contains("\"code\":1011", StringComparison.Ordinal) || text.Contains("\"code\":-32700", StringComparison.Ordinal), text);
+        Assert.Contains("surrogate", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(_logs.Entries, e => e.Level >= LogLevel.Error);
+        await AssertServingAsync();
+    }
+
     [Fact]
     public async Task BsonDateOutOfRange_Answers400_Not500()
     {

@@ -118,6 +118,12 @@ internal sealed class HttpWire(
             return false;
         }
 
+        if (LoneSurrogates.Present(body.Span, MaxJsonDepth))
+        {
+            error = "The request body is not valid JSON: a \\u escape names half of a surrogate pair without the other half.";
+            return false;
+        }
+
         try
         {
             document = JsonDocument.Parse(body, json.DocumentOptions);
