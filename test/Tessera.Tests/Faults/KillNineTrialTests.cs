@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using Tessera.Client;
+using Xunit.Abstractions;
 
 namespace Tessera.Tests.Faults;
 
