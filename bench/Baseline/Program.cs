@@ -23,6 +23,19 @@ var sessions = new ConcurrentDictionary<string, Session>();
 var nonces = new ConcurrentDictionary<string, long>();
 var json = BaselineJson.Default;
 
+// Used nonces are kept for the signature window and then swept, as Tessera's nonce store does.
+using var sweep = new Timer(_ =>
+{
+    var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+    foreach (var (nonce, expires) in nonces)
+    {
+        if (expires < now)
+        {
+            nonces.TryRemove(nonce, out long _);
+        }
+    }
+}, null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
+
 // The Toto envelope, single or a batch of ten: {"method", "parameters": {"name"}} -> {"result": "hello ..."};
 // MessagePack bodies of the same shape answer in MessagePack.
 app.MapPost("/", async (HttpContext http) =>
@@ -77,40 +90,14 @@ app.MapPost("/api", async (HttpContext http) =>
 });
 
 // XML-RPC: <methodCall><methodName>greeting.hello</methodName><params><param><value><string>ada</string>...
+// The body is buffered first and read with a synchronous XmlReader; the answer is written to a buffer, then sent.
 app.MapPost("/RPC2", async (HttpContext http) =>
 {
-    string? method = null;
-    string? name = null;
-    using (var reader = XmlReader.Create(http.Request.Body, XmlSettings.Reader))
-    {
-        while (await reader.ReadAsync())
-        {
-            if (reader.NodeType != XmlNodeType.Element)
-            {
-                continue;
-            }
-
-            if (reader.LocalName == "methodName")
-            {
-                method = await reader.ReadElementContentAsStringAsync();
-            }
-            else if (reader.LocalName == "string")
-            {
-                name = await reader.ReadElementContentAsStringAsync();
-                break;
-            }
-        }
-    }
-
+    using var body = new PooledBody();
+    await body.ReadAsync(http.Request.Body, http.RequestAborted);
+    var (method, name) = XmlRpc.Read(body.Memory);
     http.Response.ContentType = "text/xml; charset=utf-8";
-    await using var writer = XmlWriter.Create(http.Response.Body, XmlSettings.Writer);
-    await writer.WriteStartDocumentAsync();
-    await writer.WriteStartElementAsync(null, "methodResponse", null);
-    await writer.WriteStartElementAsync(null, "params", null);
-    await writer.WriteStartElementAsync(null, "param", null);
-    await writer.WriteStartElementAsync(null, "value", null);
-    await writer.WriteElementStringAsync(null, "string", null, method == "greeting.hello" ? Hello(name!) : "?");
-    await writer.WriteEndDocumentAsync();
+    await http.Response.Body.WriteAsync(XmlRpc.Answer(method == "greeting.hello" ? Hello(name!) : "?"), http.RequestAborted);
 });
 
 // An authenticated call: find the session by the SHA-256 of its id, count in its state, write it back with a version
@@ -271,11 +258,53 @@ namespace Baseline
     [JsonSerializable(typeof(CountAnswer))]
     internal sealed partial class BaselineJson : JsonSerializerContext;
 
-    internal static class XmlSettings
+    internal static class XmlRpc
     {
-        public static readonly XmlReaderSettings Reader = new() { Async = true, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreWhitespace = true };
+        private static readonly XmlReaderSettings ReaderSettings = new() { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreWhitespace = true };
 
-        public static readonly XmlWriterSettings Writer = new() { Async = true, Encoding = new UTF8Encoding(false) };
+        private static readonly XmlWriterSettings WriterSettings = new() { Encoding = new UTF8Encoding(false) };
+
+        public static (string? Method, string? Name) Read(ReadOnlyMemory<byte> body)
+        {
+            string? method = null;
+            using var stream = new MemoryStream(body.ToArray(), writable: false);
+            using var reader = XmlReader.Create(stream, ReaderSettings);
+            while (reader.Read())
+            {
+                if (reader.NodeType != XmlNodeType.Element)
+                {
+                    continue;
+                }
+
+                if (reader.LocalName == "methodName")
+                {
+                    method = reader.ReadElementContentAsString();
+                }
+                else if (reader.LocalName == "string")
+                {
+                    return (method, reader.ReadElementContentAsString());
+                }
+            }
+
+            return (method, null);
+        }
+
+        public static byte[] Answer(string text)
+        {
+            using var output = new MemoryStream(256);
+            using (var writer = XmlWriter.Create(output, WriterSettings))
+            {
+                writer.WriteStartDocument();
+                writer.WriteStartElement("methodResponse");
+                writer.WriteStartElement("params");
+                writer.WriteStartElement("param");
+                writer.WriteStartElement("value");
+                writer.WriteElementString("string", text);
+                writer.WriteEndDocument();
+            }
+
+            return output.ToArray();
+        }
     }
 
     /// <summary>The request body in a pooled buffer, for parsers that want a span (and HMACs over the bytes).</summary>
@@ -285,6 +314,8 @@ namespace Baseline
         private int _length;
 
         public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, _length);
+
+        public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, _length);
 
         public char FirstNonSpace
         {

@@ -59,7 +59,7 @@ script() { # name method path body [session] [content-type]
     echo "wrk.method = \"$2\""
     echo "wrk.path = \"$3\""
     if [[ -n "$4" ]]; then
-      echo "wrk.body = [[$4]]"
+      echo "wrk.body = [==[$4]==]"
       echo "wrk.headers[\"Content-Type\"] = \"${6:-application/json}\""
     fi
     if [[ -n "${5:-}" ]]; then
@@ -181,6 +181,17 @@ for _ in $(seq 1 $(( quick ? 2 : 5 ))); do
   sleep 1; idle_rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status"); kill "$pid"; wait "$pid" 2> /dev/null || true
 done
 
+# The same for the baseline, the floor of start-up on this machine.
+baseline_startups=()
+for _ in $(seq 1 $(( quick ? 2 : 5 ))); do
+  port=$(free_port); started=$(date +%s%N)
+  dotnet "$work/baseline/Baseline.dll" --urls "http://127.0.0.1:$port" > /dev/null 2>&1 & pid=$!
+  until curl -sf -o /dev/null "http://127.0.0.1:$port/greeting/hello?name=x"; do sleep 0.005; done
+  baseline_startups+=($(( ($(date +%s%N) - started) / 1000000 )))
+  kill "$pid"; wait "$pid" 2> /dev/null || true
+done
+baseline_startup=$(printf '%s\n' "${baseline_startups[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+
 # Idle Server-Sent Events streams held open against a fresh HelloService: its resident memory with them.
 idle_count=$(( quick ? 1000 : 10000 ))
 port=$(free_port)
@@ -198,7 +209,7 @@ kill "$idle_pid"
 fanout=$(dotnet test test/Tessera.Tests -c Release --filter "FullyQualifiedName~ThousandSubscribers" --logger "console;verbosity=detailed" 2>&1 \
   | grep -o "1000 SSE subscribers: .*" | head -1 || true)
 
-python3 - "$results" "$out" "$tessera_rss" "$baseline_rss" "$idle_rss" "$fanout" "$duration" "$rounds" "$connections" "$idle_count" "$before_sse" "$with_sse" "${startups[@]}" <<'PY'
+BASELINE_STARTUP="$baseline_startup" python3 - "$results" "$out" "$tessera_rss" "$baseline_rss" "$idle_rss" "$fanout" "$duration" "$rounds" "$connections" "$idle_count" "$before_sse" "$with_sse" "${startups[@]}" <<'PY'
 import os, platform, statistics, subprocess, sys, datetime
 path, out, tessera_rss, baseline_rss, idle_rss, fanout, duration, rounds, connections, idle_count, before_sse, with_sse, *startups = sys.argv[1:]
 rows = [line.split("\t") for line in open(path) if line.strip()]
@@ -231,7 +242,7 @@ lines += ["",
     f"JSON-RPC {rpc_batched:,.0f} against {rpc_single:,.0f}: {rpc_batched / rpc_single:.1f}x.",
     f"- Peak RSS under load: Tessera {int(tessera_rss) / 1024:.0f} MiB, baseline {int(baseline_rss) / 1024:.0f} MiB.",
     f"- Start-up, process start to first answered call (HelloService, {len(startups)} runs): median {statistics.median(map(int, startups)):.0f} ms "
-    f"(runs: {', '.join(startups)} ms); idle RSS {int(idle_rss) / 1024:.0f} MiB.",
+    f"(runs: {', '.join(startups)} ms); idle RSS {int(idle_rss) / 1024:.0f} MiB. The baseline, measured the same way: median {os.environ['BASELINE_STARTUP']} ms.",
     f"- Event fan-out through Kestrel: {fanout or 'not measured (the fan-out test did not report)'}.",
     f"- {int(idle_count):,} idle Server-Sent Events streams: HelloService RSS {int(before_sse) / 1024:.0f} MiB before, "
     f"{int(with_sse) / 1024:.0f} MiB with them open ({(int(with_sse) - int(before_sse)) / int(idle_count):.1f} KiB per stream).",
