@@ -61,44 +61,15 @@ internal static class NginxConfigWriter
                 # Tessera refuses bodies over max_request_body_size (1 MiB by default) with a clear 413 of its own.
                 client_max_body_size 2m;
 
-                location / {
-                    proxy_pass http://{{upstream}};
-                    proxy_http_version 1.1;
-                    proxy_set_header Host $host;
-                    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                    proxy_set_header X-Forwarded-Proto $scheme;
-                    proxy_set_header X-Forwarded-Host $host;
-                    proxy_set_header Connection ${{upstream}}_connection;
-                    # A request that never reached an instance goes to the next; one that did is not sent twice.
-                    proxy_next_upstream error timeout http_502 http_503 http_504;
-                    proxy_next_upstream_tries 2;
-                }
+{{Location(upstream, "/", $"proxy_set_header Connection ${upstream}_connection;",
+                    "# A request that never reached an instance goes to the next; one that did is not sent twice.",
+                    "proxy_next_upstream error timeout http_502 http_503 http_504;",
+                    "proxy_next_upstream_tries 2;")}}
 
                 # Server-Sent Events and long-poll: each event at once, quiet streams kept open.
-                location {{prefix}}/events {
-                    proxy_pass http://{{upstream}};
-                    proxy_http_version 1.1;
-                    proxy_set_header Host $host;
-                    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                    proxy_set_header X-Forwarded-Proto $scheme;
-                    proxy_set_header X-Forwarded-Host $host;
-                    proxy_set_header Connection '';
-                    proxy_buffering off;
-                    proxy_cache off;
-                    proxy_read_timeout 1h;
-                }
+            {{Location(upstream, prefix + "/events", "proxy_set_header Connection '';", "proxy_buffering off;", "proxy_cache off;", "proxy_read_timeout 1h;")}}
 
-                location {{prefix}}/ws {
-                    proxy_pass http://{{upstream}};
-                    proxy_http_version 1.1;
-                    proxy_set_header Host $host;
-                    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                    proxy_set_header X-Forwarded-Proto $scheme;
-                    proxy_set_header X-Forwarded-Host $host;
-                    proxy_set_header Upgrade $http_upgrade;
-                    proxy_set_header Connection ${{upstream}}_connection;
-                    proxy_read_timeout 1h;
-                }
+            {{Location(upstream, prefix + "/ws", "proxy_set_header Upgrade $http_upgrade;", $"proxy_set_header Connection ${upstream}_connection;", "proxy_read_timeout 1h;")}}
 
                 # Metrics are for the monitoring host, not the internet: scrape an instance's port directly.
                 location = {{prefix}}/_tessera/metrics {
@@ -108,6 +79,20 @@ internal static class NginxConfigWriter
             {{redirect}}
             """;
     }
+
+    /// <summary>A location proxied to the upstream with the forwarded headers <c>--behind_proxy</c> reads, plus its own lines.</summary>
+    private static string Location(string upstream, string path, params string[] lines) => string.Join('\n',
+    [
+        $"    location {path} {{",
+        $"        proxy_pass http://{upstream};",
+        "        proxy_http_version 1.1;",
+        "        proxy_set_header Host $host;",
+        "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+        "        proxy_set_header X-Forwarded-Proto $scheme;",
+        "        proxy_set_header X-Forwarded-Host $host;",
+        .. lines.Select(line => "        " + line),
+        "    }",
+    ]);
 
     private static string Identifier(string name) =>
         new([.. name.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_')]);

@@ -146,36 +146,14 @@ public sealed class ProductionHostingTests
 
             var port = ServiceProcess.FreePort();
             await File.WriteAllTextAsync(Path.Combine(app.FullName, "tessera.json"), $$"""{ "port": {{port}}, "database": "memory" }""");
-            var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, WorkingDirectory = "/" };
-            start.ArgumentList.Add(Path.Combine(app.FullName, "Chat.dll"));
-            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-            using var service = Process.Start(start)!;
-            try
-            {
-                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-                HttpResponseMessage? page = null;
-                for (var attempt = 0; attempt < 150 && page is null; attempt++)
-                {
-                    try
-                    {
-                        page = await http.GetAsync(new Uri("/", UriKind.Relative));
-                    }
-                    catch (HttpRequestException)
-                    {
-                        await Task.Delay(100);
-                    }
-                }
+            // No arguments, started from /: the port and the store come from the tessera.json beside the program.
+            await using var service = await ServiceProcess.StartProgramAsync(Path.Combine(app.FullName, "Chat.dll"), "/", port);
+            using var http = service.Client();
+            using var page = await http.GetAsync(new Uri("/", UriKind.Relative));
 
-                Assert.NotNull(page);
-                Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-                Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
-                Assert.Equal(await File.ReadAllTextAsync(Path.Combine(wwwroot.FullName, "index.html")), await page.Content.ReadAsStringAsync());
-            }
-            finally
-            {
-                service.Kill();
-                await service.WaitForExitAsync();
-            }
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(await File.ReadAllTextAsync(Path.Combine(wwwroot.FullName, "index.html")), await page.Content.ReadAsStringAsync());
         }
         finally
         {

@@ -89,42 +89,15 @@ public sealed class PackageTests
 
             var dll = Path.Combine(folder.FullName, "bin", "Release", "net10.0", "Consumer.dll");
             var port = ServiceProcess.FreePort();
-            var start = new System.Diagnostics.ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, WorkingDirectory = "/" };
-            foreach (var argument in new[] { dll, $"--port={port}", "--database=memory" })
-            {
-                start.ArgumentList.Add(argument);
-            }
+            await using var service = await ServiceProcess.StartProgramAsync(dll, "/", port, $"--port={port}", "--database=memory");
+            using var http = service.Client();
+            using var answer = await http.GetAsync(new Uri("/math.add?a=40&b=2", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.Equal("""{"result":42}""", await answer.Content.ReadAsStringAsync());
 
-            using var service = System.Diagnostics.Process.Start(start)!;
-            try
-            {
-                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-                HttpResponseMessage? answer = null;
-                for (var attempt = 0; attempt < 100 && answer is null; attempt++)
-                {
-                    try
-                    {
-                        answer = await http.GetAsync(new Uri("/math.add?a=40&b=2", UriKind.Relative));
-                    }
-                    catch (HttpRequestException)
-                    {
-                        await Task.Delay(100);
-                    }
-                }
-
-                Assert.NotNull(answer);
-                Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-                Assert.Equal("""{"result":42}""", await answer.Content.ReadAsStringAsync());
-
-                var (called, callOutput, callErrors) = await ExternalTool.RunAsync("dotnet", [dll, "call", $"http://127.0.0.1:{port}"], folder.FullName);
-                Assert.True(called == 0, callOutput + callErrors);
-                Assert.Equal("42", callOutput.Trim());
-            }
-            finally
-            {
-                service.Kill();
-                await service.WaitForExitAsync();
-            }
+            var (called, callOutput, callErrors) = await ExternalTool.RunAsync("dotnet", [dll, "call", $"http://127.0.0.1:{port}"], folder.FullName);
+            Assert.True(called == 0, callOutput + callErrors);
+            Assert.Equal("42", callOutput.Trim());
         }
         finally
         {

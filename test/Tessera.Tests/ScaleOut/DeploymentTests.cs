@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -34,7 +33,7 @@ public sealed class DeploymentTests
                 "--tls-cert", certificate, "--tls-key", key, "-o", folder.FullName);
             var site = (await File.ReadAllTextAsync(Path.Combine(folder.FullName, "hello.conf")))
                 .Replace("listen 80;", $"listen 127.0.0.1:{ServiceProcess.FreePort()};", StringComparison.Ordinal);
-            await using var nginx = await PrivateNginx.StartAsync(folder.FullName, site, nginxPort);
+            await using var nginx = await PrivateNginx.StartAsync(site, nginxPort);
 
             // The client comes from 127.0.0.2, so the address the service logs tells nginx's (127.0.0.1) from the client's.
             using var http = ClientFrom(IPAddress.Parse("127.0.0.2"), nginxPort);
@@ -140,72 +139,5 @@ public sealed class DeploymentTests
         File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
         File.WriteAllText(keyPath, rsa.ExportPkcs8PrivateKeyPem());
         return (certificatePath, keyPath);
-    }
-
-    /// <summary>nginx with a private prefix, pid and logs, serving one site.</summary>
-    private sealed class PrivateNginx : IAsyncDisposable
-    {
-        private readonly Process _process;
-
-        private PrivateNginx(Process process) => _process = process;
-
-        public static async Task<PrivateNginx> StartAsync(string directory, string site, int port)
-        {
-            await File.WriteAllTextAsync(Path.Combine(directory, "site.conf"), site);
-            await File.WriteAllTextAsync(Path.Combine(directory, "nginx.conf"), $$"""
-                worker_processes 1;
-                pid {{directory}}/nginx.pid;
-                error_log {{directory}}/error.log;
-                events { worker_connections 256; }
-                http {
-                    access_log off;
-                    client_body_temp_path {{directory}}/body;
-                    proxy_temp_path {{directory}}/proxy;
-                    fastcgi_temp_path {{directory}}/fastcgi;
-                    uwsgi_temp_path {{directory}}/uwsgi;
-                    scgi_temp_path {{directory}}/scgi;
-                    include {{directory}}/site.conf;
-                }
-                """);
-            var start = new ProcessStartInfo(ServerAvailability.NginxProgram) { UseShellExecute = false, RedirectStandardError = true };
-            foreach (var argument in new[] { "-p", directory, "-c", Path.Combine(directory, "nginx.conf"), "-g", "daemon off;" })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            var process = Process.Start(start)!;
-            for (var attempt = 0; attempt < 100; attempt++)
-            {
-                if (process.HasExited)
-                {
-                    throw new InvalidOperationException("nginx refused the configuration:\n" + await process.StandardError.ReadToEndAsync());
-                }
-
-                try
-                {
-                    using var probe = new TcpClient();
-                    await probe.ConnectAsync("127.0.0.1", port);
-                    return new PrivateNginx(process);
-                }
-                catch (SocketException)
-                {
-                    await Task.Delay(50);
-                }
-            }
-
-            process.Kill();
-            throw new InvalidOperationException("nginx did not listen.");
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-
-            _process.Dispose();
-        }
     }
 }

@@ -78,16 +78,28 @@ public sealed class ServiceProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static ServiceProcess Run(string assembly, string[] args)
+    /// <summary>
+    /// Runs <c>dotnet {dll} args</c> from <paramref name="workingDirectory"/> (a program outside the test's output folder:
+    /// a published or freshly built one) and returns when it listens on <paramref name="port"/>, however it was told to.
+    /// </summary>
+    public static async Task<ServiceProcess> StartProgramAsync(string dll, string workingDirectory, int port, params string[] args)
+    {
+        var service = Run(dll, args, workingDirectory);
+        service.Port = port;
+        await service._listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        return service;
+    }
+
+    private static ServiceProcess Run(string assembly, string[] args, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly + ".dll"));
+        start.ArgumentList.Add(Path.IsPathRooted(assembly) ? assembly : Path.Combine(AppContext.BaseDirectory, assembly + ".dll"));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
