@@ -61,7 +61,7 @@ internal static class NginxConfigWriter
                 # Tessera refuses bodies over max_request_body_size (1 MiB by default) with a clear 413 of its own.
                 client_max_body_size 2m;
 
-{{Location(upstream, "/", $"proxy_set_header Connection ${upstream}_connection;",
+            {{Location(upstream, "/", $"proxy_set_header Connection ${upstream}_connection;",
                     "# A request that never reached an instance goes to the next; one that did is not sent twice.",
                     "proxy_next_upstream error timeout http_502 http_503 http_504;",
                     "proxy_next_upstream_tries 2;")}}
