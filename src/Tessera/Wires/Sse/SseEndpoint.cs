@@ -115,12 +115,16 @@ internal sealed class SseEndpoint(
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stop, tooSlow);
         var heartbeat = TimeSpan.FromSeconds(_options.EventHeartbeat);
         Task<bool>? pending = null;
+        Task? beat = null;
         while (!waiting.IsCancellationRequested)
         {
-            // One read stays pending across heartbeats, so idle streams do not pile up waiters.
+            // One read stays pending across heartbeats, so idle streams do not pile up waiters; and one heartbeat
+            // timer runs across events, so a busy stream does not start a timer per event.
             pending ??= queue.WaitToReadAsync(waiting.Token).AsTask();
-            if (await Task.WhenAny(pending, Task.Delay(heartbeat, waiting.Token)) != pending)
+            beat ??= Task.Delay(heartbeat, waiting.Token);
+            if (await Task.WhenAny(pending, beat) != pending)
             {
+                beat = null;
                 if (!waiting.IsCancellationRequested)
                 {
                     await WriteAsync(response, ": keep-alive\n\n", stop);
@@ -162,7 +166,8 @@ internal sealed class SseEndpoint(
 
     private static async Task<long> SendAsync(HttpResponse response, EventSubscriber subscriber, EventMessage message, CancellationToken cancellationToken)
     {
-        await WriteAsync(response, $"id: {message.Id}\nevent: {subscriber.Present(message.Topic)}\ndata: {message.Data.GetRawText()}\n\n", cancellationToken);
+        await response.Body.WriteAsync(SseFrames.For(message, subscriber.Present(message.Topic)), cancellationToken);
+        await response.Body.FlushAsync(cancellationToken);
         return message.Id;
     }
 
