@@ -28,15 +28,15 @@ internal sealed class ProxyHeaders(IOptions<HostingOptions> options) : IStartupF
         forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
         forwarded.KnownProxies.Clear();
         forwarded.KnownIPNetworks.Clear();
-        foreach (var entry in options.Value.KnownProxies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var entry in Entries(options.Value.KnownProxies))
         {
-            if (entry.Contains('/', StringComparison.Ordinal))
+            if (TryParse(entry, out var address, out var network) && address is not null)
             {
-                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(entry));
+                forwarded.KnownProxies.Add(address);
             }
-            else
+            else if (network is { } known)
             {
-                forwarded.KnownProxies.Add(IPAddress.Parse(entry));
+                forwarded.KnownIPNetworks.Add(known);
             }
         }
     }
@@ -44,17 +44,32 @@ internal sealed class ProxyHeaders(IOptions<HostingOptions> options) : IStartupF
     /// <summary>Why a <c>known_proxies</c> value cannot be used; null when every entry is an address or network.</summary>
     public static string? Problem(string knownProxies)
     {
-        foreach (var entry in knownProxies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var entry in Entries(knownProxies))
         {
-            var valid = entry.Contains('/', StringComparison.Ordinal)
-                ? System.Net.IPNetwork.TryParse(entry, out _)
-                : IPAddress.TryParse(entry, out _);
-            if (!valid)
+            if (!TryParse(entry, out _, out _))
             {
                 return $"--known_proxies: '{entry}' is neither an IP address nor a network such as 10.0.0.0/8.";
             }
         }
 
         return null;
+    }
+
+    private static string[] Entries(string knownProxies) =>
+        knownProxies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>An entry is a network when it has a prefix length (<c>10.0.0.0/8</c>), else an address.</summary>
+    private static bool TryParse(string entry, out IPAddress? address, out System.Net.IPNetwork? network)
+    {
+        address = null;
+        network = null;
+        if (entry.Contains('/', StringComparison.Ordinal))
+        {
+            var parsed = System.Net.IPNetwork.TryParse(entry, out var value);
+            network = parsed ? value : null;
+            return parsed;
+        }
+
+        return IPAddress.TryParse(entry, out address);
     }
 }

@@ -94,7 +94,7 @@ public sealed class PeriodicJobTests
     }
 
     [Fact]
-    public async Task FailingRun_IsLogged_AndTheNextTickRunsAgain()
+    public async Task FailingRun_DoesNotStopTheJob_TheNextTickRunsAgain()
     {
         var runs = 0;
         await using var host = await TesseraTestHost.StartAsync(t => t.AddPeriodicJob("flaky.job", TimeSpan.FromMilliseconds(100), _ =>

@@ -91,7 +91,11 @@ internal static class PeriodicJobCatalog
         var parameters = method.GetParameters();
         return async context =>
         {
-            var target = method.IsStatic ? null : ActivatorUtilities.GetServiceOrCreateInstance(context.Services, type);
+            // A registered class comes from the scope, which disposes it; one made here is disposed here.
+            var registered = context.Services.GetService<IServiceProviderIsService>()?.IsService(type) == true;
+            var target = method.IsStatic ? null
+                : registered ? context.Services.GetRequiredService(type)
+                : ActivatorUtilities.CreateInstance(context.Services, type);
             var arguments = parameters.Select(p =>
                 p.ParameterType == typeof(MethodContext) ? context
                 : p.ParameterType == typeof(CancellationToken) ? context.CancellationToken
@@ -114,11 +118,11 @@ internal static class PeriodicJobCatalog
             }
             finally
             {
-                if (target is IAsyncDisposable asyncDisposable && context.Services.GetService(type) is null)
+                if (!registered && target is IAsyncDisposable asyncDisposable)
                 {
                     await asyncDisposable.DisposeAsync();
                 }
-                else if (target is IDisposable disposable && context.Services.GetService(type) is null)
+                else if (!registered && target is IDisposable disposable)
                 {
                     disposable.Dispose();
                 }
