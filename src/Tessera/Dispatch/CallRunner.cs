@@ -77,9 +77,45 @@ internal sealed class CallRunner(
             return answers;
         }
 
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = cancellationToken };
-        await Parallel.ForAsync(0, entries.Count, parallel, async (index, token) => answers[index] = await run(entries[index], token));
+        // Entries start on this thread, in order: one that completes at once (most calls) costs no thread-pool hop,
+        // and only those still waiting count against batch_concurrency. Parallel.ForAsync queued every entry to the
+        // pool, which made a batch of ten quick calls several times slower than ten inline ones.
+        var running = new List<(int Index, Task<TAnswer> Task)>(_concurrency);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (running.Count == _concurrency)
+            {
+                await Task.WhenAny(running.Select(r => r.Task));
+                Collect(running, answers, onlyCompleted: true);
+            }
+
+            var answer = run(entries[i], cancellationToken);
+            if (answer.IsCompletedSuccessfully)
+            {
+                answers[i] = answer.Result;
+            }
+            else
+            {
+                running.Add((i, answer.AsTask()));
+            }
+        }
+
+        await Task.WhenAll(running.Select(r => r.Task));
+        Collect(running, answers, onlyCompleted: false);
         return answers;
+    }
+
+    private static void Collect<TAnswer>(List<(int Index, Task<TAnswer> Task)> running, TAnswer[] answers, bool onlyCompleted)
+    {
+        for (var i = running.Count - 1; i >= 0; i--)
+        {
+            if (!onlyCompleted || running[i].Task.IsCompleted)
+            {
+                // Awaited already: a failed entry throws here, as it did from Parallel.ForAsync.
+                answers[running[i].Index] = running[i].Task.GetAwaiter().GetResult();
+                running.RemoveAt(i);
+            }
+        }
     }
 
     /// <summary>

@@ -88,6 +88,46 @@ public sealed class JsonRpcAccessTests
     }
 
     [Fact]
+    public async Task Batch_OfQuickAndWaitingEntries_AnswersInOrder_WithinTheLimit_OverManyRounds()
+    {
+        // Quick entries finish where they start; waiting ones overlap. Whatever the mix, every answer is in its place
+        // and no more than batch_concurrency wait at once.
+        var running = 0;
+        var peak = 0;
+        await using var host = await TesseraTestHost.StartAsync(
+            t => t.Methods.Add("mixed.echo", async (int value, int wait) =>
+            {
+                if (wait == 0)
+                {
+                    return value;
+                }
+
+                InterlockedMax(ref peak, Interlocked.Increment(ref running));
+                await Task.Delay(wait);
+                Interlocked.Decrement(ref running);
+                return value;
+            }),
+            o => o.Configuration["Tessera:BatchConcurrency"] = "3");
+
+        for (var round = 0; round < 30; round++)
+        {
+            var waits = Enumerable.Range(0, 16).Select(_ => Random.Shared.Next(3) == 0 ? 0 : Random.Shared.Next(1, 6)).ToArray();
+            var calls = string.Join(",", waits.Select((wait, i) => $$"""{"jsonrpc":"2.0","method":"mixed.echo","params":[{{i * 7}},{{wait}}],"id":{{i}}}"""));
+
+            var answers = (await Rpc(host, "[" + calls + "]")).Json!.Value.EnumerateArray().ToArray();
+
+            Assert.Equal(16, answers.Length);
+            for (var i = 0; i < 16; i++)
+            {
+                Assert.Equal(i, answers[i].GetProperty("id").GetInt32());
+                Assert.Equal(i * 7, answers[i].GetProperty("result").GetInt32());
+            }
+        }
+
+        Assert.InRange(peak, 1, 3);
+    }
+
+    [Fact]
     public async Task Batch_OfAnonymousSessionEntries_CreatesOneSession()
     {
         await using var host = await AuthHosts.StartAsync();
