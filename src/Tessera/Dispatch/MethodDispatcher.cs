@@ -44,7 +44,7 @@ internal sealed class MethodDispatcher(
         }
 
         var started = telemetry.MeasuresDuration ? time.GetTimestamp() : 0;
-        var transactionId = Guid.NewGuid();
+        var transactionId = TransactionIds.Shared.Next();
         using var activity = TesseraTelemetry.ActivitySource.StartActivity(method.ActivityName, ActivityKind.Internal);
         if (activity is not null)
         {

@@ -86,7 +86,7 @@ internal sealed class PeriodicJobRunner(
     {
         await using var scope = services.CreateAsyncScope();
         var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
-        var context = new MethodContext(job.Name, new Caller(http, Transports.Periodic), scope.ServiceProvider, Guid.NewGuid(), stopping);
+        var context = new MethodContext(job.Name, new Caller(http, Transports.Periodic), scope.ServiceProvider, TransactionIds.Shared.Next(), stopping);
         using var renewing = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var renewal = RenewAsync(job, tick, store, renewing.Token);
         var started = time.GetTimestamp();

@@ -55,7 +55,7 @@ internal sealed class HttpWire(
         }
         catch (Exception exception)
         {
-            var transactionId = Guid.NewGuid();
+            var transactionId = TransactionIds.Shared.Next();
             Log.EndpointFailed(logger, caller.Transport, http.Request.Path, transactionId, exception);
             if (!http.Response.HasStarted)
             {

@@ -211,7 +211,7 @@ internal sealed class WebSocketConnection(
         {
             // The caller gets an answer (an internal error, details only in the log), never silence.
             Log.SocketMessageFailed(logger, exception);
-            return writer.SerializeError(ErrorTable.FromException(exception, Guid.NewGuid(), includeDetails: false), request.Id);
+            return writer.SerializeError(ErrorTable.FromException(exception, TransactionIds.Shared.Next(), includeDetails: false), request.Id);
         }
     }
 
