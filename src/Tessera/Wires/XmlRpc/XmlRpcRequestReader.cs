@@ -1,5 +1,6 @@
 using Tessera.Dispatch;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Xml;
 using System.Xml.Linq;
@@ -38,7 +39,7 @@ internal static class XmlRpcRequestReader
         try
         {
             CheckShape(body, maxElementDepth, cancellationToken);
-            using var stream = new MemoryStream(body.ToArray(), writable: false);
+            using var stream = AsStream(body);
             using var reader = XmlReader.Create(stream, Settings);
             document = XDocument.Load(reader);
         }
@@ -90,7 +91,7 @@ internal static class XmlRpcRequestReader
     /// </summary>
     private static void CheckShape(ReadOnlyMemory<byte> body, int maxElementDepth, CancellationToken cancellationToken)
     {
-        using var stream = new MemoryStream(body.ToArray(), writable: false);
+        using var stream = AsStream(body);
         using var reader = XmlReader.Create(stream, Settings);
         var nodes = 0;
         while (reader.Read())
@@ -106,6 +107,12 @@ internal static class XmlRpcRequestReader
             }
         }
     }
+
+    /// <summary>The body as a read-only stream, over its own array when it has one (it always does from the HTTP wire).</summary>
+    private static MemoryStream AsStream(ReadOnlyMemory<byte> body) =>
+        MemoryMarshal.TryGetArray(body, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(body.ToArray(), writable: false);
 
     /// <summary>What is wrong with the XML, in Tessera's words rather than the parser's.</summary>
     private static string Describe(XmlException exception)
