@@ -7,6 +7,9 @@ using System.Text;
 //   signed URL SESSION KEY CONNECTIONS SECONDS   counter.increment with a fresh Tessera signature per request
 //                                                (KEY "-" sends unsigned requests, for the baseline); prints one TSV line
 //   idle-sse URL COUNT                           opens COUNT Server-Sent Events streams, prints "open", holds them until stdin closes
+//   fanout URL SESSION COUNT ROUNDS              COUNT SSE subscribers of "announcements"; ROUNDS times, announcement.post
+//                                                (as SESSION) and time until each subscriber has the event; prints
+//                                                "p50<TAB>p99<TAB>max" in ms, the medians over rounds
 //   ws URL - - CONNECTIONS SECONDS               JSON-RPC greeting.hello over CONNECTIONS WebSockets at /ws, one call in
 //                                                flight per socket; prints one TSV line
 return args[0] switch
@@ -14,6 +17,7 @@ return args[0] switch
     "signed" => await SignedAsync(args[1], args[2], args[3], int.Parse(args[4]), int.Parse(args[5])),
     "idle-sse" => await IdleSseAsync(args[1], int.Parse(args[2])),
     "ws" => await WebSocketsAsync(args[1], int.Parse(args[4]), int.Parse(args[5])),
+    "fanout" => await FanOutAsync(args[1], args[2], int.Parse(args[3]), int.Parse(args[4])),
     _ => throw new ArgumentException($"unknown command {args[0]}"),
 };
 
@@ -120,5 +124,74 @@ static async Task<int> IdleSseAsync(string url, int count)
     Console.WriteLine("open");
     await Console.In.ReadToEndAsync();
     streams.ForEach(s => s.Dispose());
+    return 0;
+}
+
+static async Task<int> FanOutAsync(string url, string session, int count, int rounds)
+{
+    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, MaxResponseDrainSize = 0 })
+    {
+        BaseAddress = new Uri(url),
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+    var readers = new List<StreamReader>(count);
+    for (var batch = 0; batch < count; batch += 250)
+    {
+        readers.AddRange(await Task.WhenAll(Enumerable.Range(0, Math.Min(250, count - batch)).Select(async _ =>
+        {
+            var response = await http.GetAsync("/events?topics=announcements", HttpCompletionOption.ResponseHeadersRead);
+            response.EnsureSuccessStatusCode();
+            var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            // "retry: 2000" comes once the stream is subscribed.
+            return await reader.ReadLineAsync() is { } first && first.StartsWith("retry:", StringComparison.Ordinal)
+                ? reader
+                : throw new InvalidOperationException("an event stream did not open");
+        })));
+    }
+
+    // received[round][subscriber]: milliseconds from the publish to that subscriber reading the event's data line.
+    var published = new long[rounds];
+    var received = Enumerable.Range(0, rounds).Select(_ => new double[count]).ToArray();
+    var reading = readers.Select(async (reader, subscriber) =>
+    {
+        for (var round = 0; round < rounds;)
+        {
+            var line = await reader.ReadLineAsync() ?? throw new InvalidOperationException("a stream ended");
+            if (line.StartsWith("data:", StringComparison.Ordinal))
+            {
+                received[round][subscriber] = Stopwatch.GetElapsedTime(Volatile.Read(ref published[round])).TotalMilliseconds;
+                round++;
+            }
+        }
+    }).ToArray();
+
+    var p50 = new List<double>();
+    var p99 = new List<double>();
+    var max = new List<double>();
+    for (var round = 0; round < rounds; round++)
+    {
+        await Task.Delay(1000);   // each event is delivered everywhere before the next, so rounds do not overlap
+        Volatile.Write(ref published[round], Stopwatch.GetTimestamp());
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent("{\"method\":\"announcement.post\",\"parameters\":{\"text\":\"round " + round + "\"}}", Encoding.UTF8, "application/json") };
+        post.Headers.Add("x-toto-session-id", session);
+        using var answer = await http.SendAsync(post);
+        if (!(await answer.Content.ReadAsStringAsync()).Contains("\"result\"", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("announcement.post failed");
+        }
+    }
+
+    await Task.WhenAll(reading).WaitAsync(TimeSpan.FromSeconds(120));
+    foreach (var times in received)
+    {
+        Array.Sort(times);
+        p50.Add(times[count / 2]);
+        p99.Add(times[(int)(count * 0.99)]);
+        max.Add(times[^1]);
+    }
+
+    readers.ForEach(r => r.Dispose());
+    static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+    Console.WriteLine($"{Median(p50):F1}\t{Median(p99):F1}\t{Median(max):F1}");
     return 0;
 }
