@@ -14,7 +14,7 @@ internal static class Edges
 {
     private const string Password = "edges-password-1";
 
-    public static async Task<int> RunAsync(Uri url, int idle, int slowloris, int logins, string output)
+    public static async Task<int> RunAsync(Uri url, int idle, int slowloris, int logins, string output, bool enforceLatency)
     {
         var service = new Service(url);
         Console.Error.WriteLine($"creating {logins} accounts...");
@@ -93,6 +93,6 @@ internal static class Edges
         text.AppendLine().AppendLine(invariant, $"**Worst probe p99 {worst:F2} ms** (goal: under 100 ms in every phase); probe failures {failures}, login failures {loginFailures}.");
         await File.WriteAllTextAsync(output, text.ToString());
         Console.WriteLine(text);
-        return worst < 100 && failures == 0 && loginFailures == 0 ? 0 : 1;
+        return (worst < 100 || !enforceLatency) && failures == 0 && loginFailures == 0 ? 0 : 1;
     }
 }
