@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Threading.Channels;
 using System.Xml;
 using Baseline;
 using MessagePack;
@@ -182,6 +183,54 @@ app.Map("/ws", async (HttpContext http) =>
         }
 
         await socket.SendAsync(output.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, http.RequestAborted);
+    }
+});
+
+// Server-Sent Events as a careful hand-written service keeps them: a bounded queue per stream in a broadcast set, one
+// pending read and one keep-alive timer per stream. Only its memory per idle stream is measured.
+var streams = new ConcurrentDictionary<Channel<string>, byte>();
+app.MapGet("/events", async (HttpContext http) =>
+{
+    http.Response.ContentType = "text/event-stream";
+    http.Response.Headers.CacheControl = "no-cache";
+    var queue = Channel.CreateBounded<string>(new BoundedChannelOptions(1000) { SingleReader = true });
+    streams.TryAdd(queue, 0);
+    try
+    {
+        var aborted = http.RequestAborted;
+        await http.Response.WriteAsync("retry: 2000\n\n", aborted);
+        await http.Response.Body.FlushAsync(aborted);
+        using var heartbeat = new PeriodicTimer(TimeSpan.FromSeconds(15));
+        Task<bool>? pending = null;
+        Task<bool>? beat = null;
+        while (!aborted.IsCancellationRequested)
+        {
+            pending ??= queue.Reader.WaitToReadAsync(aborted).AsTask();
+            beat ??= heartbeat.WaitForNextTickAsync(aborted).AsTask();
+            if (await Task.WhenAny(pending, beat) == beat)
+            {
+                beat = null;
+                await http.Response.WriteAsync(": keep-alive\n\n", aborted);
+                await http.Response.Body.FlushAsync(aborted);
+                continue;
+            }
+
+            pending = null;
+            while (queue.Reader.TryRead(out var message))
+            {
+                await http.Response.WriteAsync(message, aborted);
+            }
+
+            await http.Response.Body.FlushAsync(aborted);
+        }
+    }
+    catch (OperationCanceledException)
+    {
+        // The client left.
+    }
+    finally
+    {
+        streams.TryRemove(queue, out _);
     }
 });
 

@@ -205,6 +205,18 @@ sleep 2; with_sse=$(awk '/VmRSS/ {print $2}' "/proc/$idle_pid/status")
 eval "exec ${IDLE[1]}>&-"; wait "$IDLE_PID" || true
 kill "$idle_pid"
 
+# The same streams against the baseline's hand-written /events: what ASP.NET Core itself costs per open stream here.
+port=$(free_port)
+dotnet "$work/baseline/Baseline.dll" --urls "http://127.0.0.1:$port" > /dev/null 2>&1 & idle_pid=$!; pids+=($idle_pid)
+wait_ready "http://127.0.0.1:$port/greeting/hello?name=x"
+sleep 1; baseline_before_sse=$(awk '/VmRSS/ {print $2}' "/proc/$idle_pid/status")
+coproc IDLE { dotnet "$work/client/LoadClient.dll" idle-sse "http://127.0.0.1:$port" "$idle_count"; }
+read -r opened <&"${IDLE[0]}"
+[[ "$opened" == open ]] || { echo "idle SSE client failed against the baseline" >&2; exit 1; }
+sleep 2; baseline_with_sse=$(awk '/VmRSS/ {print $2}' "/proc/$idle_pid/status")
+eval "exec ${IDLE[1]}>&-"; wait "$IDLE_PID" || true
+kill "$idle_pid"
+
 # Fan-out: one announcement to 1,000 and to 10,000 SSE subscribers of a fresh HelloService, ten rounds a second apart;
 # the load client (on the same two cores) times publish to each subscriber reading the event. Medians over the rounds.
 fanout_rows=()
@@ -222,7 +234,7 @@ for subscribers in 1000 $(( quick ? 0 : 10000 )); do
 done
 fanout=$(printf '%s\n' "${fanout_rows[@]}" | awk -F: '{printf "%s%s subscribers p50 %s ms / p99 %s ms / max %s ms", (NR > 1 ? "; " : ""), $1, $2, $3, $4}')
 
-BASELINE_STARTUP="$baseline_startup" python3 - "$results" "$out" "$tessera_rss" "$baseline_rss" "$idle_rss" "$fanout" "$duration" "$rounds" "$connections" "$idle_count" "$before_sse" "$with_sse" "${startups[@]}" <<'PY'
+BASELINE_STARTUP="$baseline_startup" BASELINE_SSE="$baseline_before_sse $baseline_with_sse" python3 - "$results" "$out" "$tessera_rss" "$baseline_rss" "$idle_rss" "$fanout" "$duration" "$rounds" "$connections" "$idle_count" "$before_sse" "$with_sse" "${startups[@]}" <<'PY'
 import os, platform, statistics, subprocess, sys, datetime
 path, out, tessera_rss, baseline_rss, idle_rss, fanout, duration, rounds, connections, idle_count, before_sse, with_sse, *startups = sys.argv[1:]
 rows = [line.split("\t") for line in open(path) if line.strip()]
@@ -258,7 +270,9 @@ lines += ["",
     f"(runs: {', '.join(startups)} ms); idle RSS {int(idle_rss) / 1024:.0f} MiB. The baseline, measured the same way: median {os.environ['BASELINE_STARTUP']} ms.",
     f"- Event fan-out, publish (announcement.post) to each Server-Sent Events subscriber reading it, median of the rounds: {fanout}.",
     f"- {int(idle_count):,} idle Server-Sent Events streams: HelloService RSS {int(before_sse) / 1024:.0f} MiB before, "
-    f"{int(with_sse) / 1024:.0f} MiB with them open ({(int(with_sse) - int(before_sse)) / int(idle_count):.1f} KiB per stream).",
+    f"{int(with_sse) / 1024:.0f} MiB with them open ({(int(with_sse) - int(before_sse)) / int(idle_count):.1f} KiB per stream); "
+    f"the baseline's hand-written /events, the same way: {int(os.environ['BASELINE_SSE'].split()[0]) / 1024:.0f} MiB before, "
+    f"{int(os.environ['BASELINE_SSE'].split()[1]) / 1024:.0f} MiB with them ({(int(os.environ['BASELINE_SSE'].split()[1]) - int(os.environ['BASELINE_SSE'].split()[0])) / int(idle_count):.1f} KiB per stream).",
     "- The signed-mode row is driven by bench/LoadClient (wrk cannot sign each request); that client also signs, on the same two cores. "
     f"With that same client, Tessera answers {unsigned:,.0f} req/s unsigned and {signed:,.0f} signed: signing itself costs {1 - signed / unsigned:.0%}.",
 ]
