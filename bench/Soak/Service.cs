@@ -9,7 +9,7 @@ namespace Soak;
 /// Calls on HelloService over each wire, each checking the answer it gets: a wrong answer throws, so the tally counts it
 /// as an error exactly like a failed request.
 /// </summary>
-internal sealed class Service(Uri baseUri)
+internal sealed class Service(Uri baseUri, TimeSpan? timeout = null)
 {
     private static readonly byte[] MessagePackHello =
         [0x82, 0xa6, .. "method"u8, 0xae, .. "greeting.hello"u8, 0xaa, .. "parameters"u8, 0x81, 0xa4, .. "name"u8, 0xa3, .. "ada"u8];
@@ -18,7 +18,7 @@ internal sealed class Service(Uri baseUri)
     public HttpClient Http { get; } = new(new SocketsHttpHandler { MaxConnectionsPerServer = 64, MaxResponseDrainSize = 0, PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
     {
         BaseAddress = baseUri,
-        Timeout = TimeSpan.FromSeconds(30),
+        Timeout = timeout ?? TimeSpan.FromSeconds(30),
     };
 
     public Uri BaseUri => baseUri;
