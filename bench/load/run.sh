@@ -192,30 +192,26 @@ for _ in $(seq 1 $(( quick ? 2 : 5 ))); do
 done
 baseline_startup=$(printf '%s\n' "${baseline_startups[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 
-# Idle Server-Sent Events streams held open against a fresh HelloService: its resident memory with them.
+# Idle Server-Sent Events streams held open: a server's resident memory before and with them (KiB, in sse_before and
+# sse_with).
+# Against HelloService, then against the baseline's hand-written /events (what ASP.NET Core itself costs per stream).
 idle_count=$(( quick ? 1000 : 10000 ))
-port=$(free_port)
-dotnet "$work/hello/HelloService.dll" --port="$port" --database=memory > /dev/null 2>&1 & idle_pid=$!; pids+=($idle_pid)
-wait_ready "http://127.0.0.1:$port/greeting/hello?name=x"
-sleep 1; before_sse=$(awk '/VmRSS/ {print $2}' "/proc/$idle_pid/status")
-coproc IDLE { dotnet "$work/client/LoadClient.dll" idle-sse "http://127.0.0.1:$port" "$idle_count"; }
-read -r opened <&"${IDLE[0]}"
-[[ "$opened" == open ]] || { echo "idle SSE client failed" >&2; exit 1; }
-sleep 2; with_sse=$(awk '/VmRSS/ {print $2}' "/proc/$idle_pid/status")
-eval "exec ${IDLE[1]}>&-"; wait "$IDLE_PID" || true
-kill "$idle_pid"
-
-# The same streams against the baseline's hand-written /events: what ASP.NET Core itself costs per open stream here.
-port=$(free_port)
-dotnet "$work/baseline/Baseline.dll" --urls "http://127.0.0.1:$port" > /dev/null 2>&1 & idle_pid=$!; pids+=($idle_pid)
-wait_ready "http://127.0.0.1:$port/greeting/hello?name=x"
-sleep 1; baseline_before_sse=$(awk '/VmRSS/ {print $2}' "/proc/$idle_pid/status")
-coproc IDLE { dotnet "$work/client/LoadClient.dll" idle-sse "http://127.0.0.1:$port" "$idle_count"; }
-read -r opened <&"${IDLE[0]}"
-[[ "$opened" == open ]] || { echo "idle SSE client failed against the baseline" >&2; exit 1; }
-sleep 2; baseline_with_sse=$(awk '/VmRSS/ {print $2}' "/proc/$idle_pid/status")
-eval "exec ${IDLE[1]}>&-"; wait "$IDLE_PID" || true
-kill "$idle_pid"
+idle_sse_rss() { # a function that execs the server on the port it is given
+  local port; port=$(free_port)
+  "$@" "$port" > /dev/null 2>&1 & local server=$!; pids+=($server)
+  wait_ready "http://127.0.0.1:$port/greeting/hello?name=x"
+  sleep 1; sse_before=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
+  coproc IDLE { dotnet "$work/client/LoadClient.dll" idle-sse "http://127.0.0.1:$port" "$idle_count"; }
+  local opened; read -r opened <&"${IDLE[0]}"
+  [[ "$opened" == open ]] || { echo "idle SSE client failed against $1 $2" >&2; exit 1; }
+  sleep 2; sse_with=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
+  eval "exec ${IDLE[1]}>&-"; wait "$IDLE_PID" || true
+  kill "$server"
+}
+hello_on() { exec dotnet "$work/hello/HelloService.dll" --port="$1" --database=memory; }
+baseline_on() { exec dotnet "$work/baseline/Baseline.dll" --urls "http://127.0.0.1:$1"; }
+idle_sse_rss hello_on; before_sse=$sse_before; with_sse=$sse_with
+idle_sse_rss baseline_on; baseline_sse="$sse_before $sse_with"
 
 # Fan-out: one announcement to 1,000 and to 10,000 SSE subscribers of a fresh HelloService, ten rounds a second apart;
 # the load client (on the same two cores) times publish to each subscriber reading the event. Medians over the rounds.
@@ -234,7 +230,7 @@ for subscribers in 1000 $(( quick ? 0 : 10000 )); do
 done
 fanout=$(printf '%s\n' "${fanout_rows[@]}" | awk -F: '{printf "%s%s subscribers p50 %s ms / p99 %s ms / max %s ms", (NR > 1 ? "; " : ""), $1, $2, $3, $4}')
 
-BASELINE_STARTUP="$baseline_startup" BASELINE_SSE="$baseline_before_sse $baseline_with_sse" python3 - "$results" "$out" "$tessera_rss" "$baseline_rss" "$idle_rss" "$fanout" "$duration" "$rounds" "$connections" "$idle_count" "$before_sse" "$with_sse" "${startups[@]}" <<'PY'
+BASELINE_STARTUP="$baseline_startup" BASELINE_SSE="$baseline_sse" python3 - "$results" "$out" "$tessera_rss" "$baseline_rss" "$idle_rss" "$fanout" "$duration" "$rounds" "$connections" "$idle_count" "$before_sse" "$with_sse" "${startups[@]}" <<'PY'
 import os, platform, statistics, subprocess, sys, datetime
 path, out, tessera_rss, baseline_rss, idle_rss, fanout, duration, rounds, connections, idle_count, before_sse, with_sse, *startups = sys.argv[1:]
 rows = [line.split("\t") for line in open(path) if line.strip()]
@@ -251,7 +247,8 @@ memory = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)
 lines = [
     f"# Load report ({datetime.date.today().isoformat()})", "",
     f"Machine: {os.cpu_count()} cores ({cpu}), {memory} GiB; .NET {subprocess.run(['dotnet', '--version'], capture_output=True, text=True).stdout.strip()}; "
-    f"wrk {connections} connections, 2 threads, {duration} per run, {rounds} round(s), baseline and Tessera alternating; medians.", "",
+    f"wrk {connections} connections, 2 threads, {duration} per run, {rounds} round(s), baseline and Tessera alternating; medians. "
+    f"Command: `bench/load/run.sh{' --quick' if rounds == '1' else ''}`.", "",
     "| scenario | baseline req/s | Tessera req/s | ratio | baseline p50 / p99 ms | Tessera p50 / p99 ms | p99 ratio |",
     "|---|---:|---:|---:|---:|---:|---:|",
 ]
