@@ -27,18 +27,13 @@ if ! command -v wrk > /dev/null; then
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk > /dev/null) || { echo "could not install wrk" >&2; exit 1; }
 fi
 
-work="$(mktemp -d)"
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2> /dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
+source bench/servers.sh
 
 echo "building Release..." >&2
 dotnet publish samples/HelloService -c Release -o "$work/hello" --nologo -v quiet > /dev/null
 dotnet publish bench/Baseline -c Release -o "$work/baseline" --nologo -v quiet > /dev/null
 dotnet publish bench/LoadClient -c Release -o "$work/client" --nologo -v quiet > /dev/null
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_ready() { for _ in $(seq 1 200); do curl -sf -o /dev/null "$1" && return 0; sleep 0.05; done; echo "server at $1 did not start" >&2; exit 1; }
 # Both servers log warnings only, so neither pays for per-request logging.
 export Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production
 
