@@ -23,17 +23,12 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-work="$(mktemp -d)"
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2> /dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
+source bench/servers.sh
 
 echo "building Release..." >&2
 dotnet publish samples/HelloService -c Release -o "$work/hello" --nologo -v quiet > /dev/null
 dotnet publish bench/Soak -c Release -o "$work/soak" --nologo -v quiet > /dev/null
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_ready() { for _ in $(seq 1 200); do curl -sf -o /dev/null "$1" && return 0; sleep 0.05; done; echo "server at $1 did not start" >&2; exit 1; }
 export Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production
 # 2,500 held connections need as many descriptors on each side.
 ulimit -n 65536 2> /dev/null || ulimit -n "$(ulimit -Hn)"
