@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using Tessera.Auth;
@@ -22,10 +21,11 @@ internal sealed class XmlRpcEndpoint(
     ResponseSender sender) : IHttpErrorShape
 {
     private const string ContentType = "text/xml";
+    private static readonly JsonElement EmptyArray = JsonDocument.Parse("[]").RootElement;
     private static readonly string[] SystemMethods = ["system.listMethods", "system.methodHelp", "system.methodSignature", "system.multicall"];
 
-    /// <summary>One answer: a value (with how to type it at the top level) or a fault.</summary>
-    private readonly record struct Answer(JsonElement Value, XmlRpcResponseWriter.TopLevel TopLevel, (int Code, string Message)? Fault);
+    /// <summary>One answer: a value as JSON (null for nil, with how to type it at the top level) or a fault.</summary>
+    private readonly record struct Answer(byte[]? Value, XmlRpcResponseWriter.TopLevel TopLevel, (int Code, string Message)? Fault);
 
     public Task HandleAsync(HttpContext http)
     {
@@ -43,8 +43,7 @@ internal sealed class XmlRpcEndpoint(
         var (code, message) = internalError
             ? ErrorTable.ToXmlRpc(error, value => value?.ToString() ?? string.Empty)
             : (ErrorTable.InvalidRequestCode, error.Value as string ?? "Invalid request");
-        return sender.SendAsync(http, caller, internalError ? StatusCodes.Status200OK : statusCode, ContentType,
-            XmlRpcResponseWriter.Fault(code, message));
+        return SendFaultAsync(http, caller, internalError ? StatusCodes.Status200OK : statusCode, code, message);
     }
 
     private async Task AnswerAsync(HttpContext http, Caller caller)
@@ -76,18 +75,32 @@ internal sealed class XmlRpcEndpoint(
         catch (XmlRpcFormatException exception)
         {
             var code = exception.NotWellFormed ? ErrorTable.ParseErrorCode : ErrorTable.InvalidRequestCode;
-            await sender.SendAsync(http, caller, StatusCodes.Status200OK, ContentType, XmlRpcResponseWriter.Fault(code, exception.Message));
+            await SendFaultAsync(http, caller, StatusCodes.Status200OK, code, exception.Message);
             return;
         }
 
         using (parameters)
         {
             var answer = await CallAsync(caller, name, parameters.RootElement, http.RequestServices, http.RequestAborted);
-            var document = answer.Fault is { } fault
-                ? XmlRpcResponseWriter.Fault(fault.Code, fault.Message)
-                : XmlRpcResponseWriter.Success(answer.Value, answer.TopLevel);
-            await sender.SendAsync(http, caller, StatusCodes.Status200OK, ContentType, document);
+            using var document = new PooledBufferWriter();
+            if (answer.Fault is { } fault)
+            {
+                XmlRpcResponseWriter.Fault(document, fault.Code, fault.Message);
+            }
+            else
+            {
+                XmlRpcResponseWriter.Success(document, answer.Value, answer.TopLevel);
+            }
+
+            await sender.SendAsync(http, caller, StatusCodes.Status200OK, ContentType, document.WrittenMemory);
         }
+    }
+
+    private async Task SendFaultAsync(HttpContext http, Caller caller, int statusCode, int code, string message)
+    {
+        using var document = new PooledBufferWriter();
+        XmlRpcResponseWriter.Fault(document, code, message);
+        await sender.SendAsync(http, caller, statusCode, ContentType, document.WrittenMemory);
     }
 
     /// <summary>
@@ -101,11 +114,11 @@ internal sealed class XmlRpcEndpoint(
         switch (name)
         {
             case "system.listMethods":
-                return Value(JsonSerializer.SerializeToElement(registry.Methods.Select(m => m.Name).Concat(SystemMethods).Order(StringComparer.Ordinal)));
+                return Value(JsonSerializer.SerializeToUtf8Bytes(registry.Methods.Select(m => m.Name).Concat(SystemMethods).Order(StringComparer.Ordinal)));
             case "system.methodHelp":
-                return Describe(parameters, method => Value(JsonSerializer.SerializeToElement(method.Description ?? string.Empty)));
+                return Describe(parameters, method => Value(JsonSerializer.SerializeToUtf8Bytes(method.Description ?? string.Empty)));
             case "system.methodSignature":
-                return Describe(parameters, method => Value(JsonSerializer.SerializeToElement(new[] { Signature(method) })));
+                return Describe(parameters, method => Value(JsonSerializer.SerializeToUtf8Bytes(new[] { Signature(method) })));
             case "system.multicall" when topLevel:
                 return await MulticallAsync(caller, parameters, cancellationToken);
             case "system.multicall":
@@ -118,11 +131,10 @@ internal sealed class XmlRpcEndpoint(
             : await runner.RunScopedAsync(name, call, caller, cancellationToken);
         if (answer.Error is { } error)
         {
-            return new Answer(default, default, ErrorTable.ToXmlRpc(error, value => JsonSerializer.Serialize(value, json.Results)));
+            return new Answer(null, default, ErrorTable.ToXmlRpc(error, value => JsonSerializer.Serialize(value, json.Results)));
         }
 
-        using var result = answer.ResultJson is { } bytes ? JsonDocument.Parse(bytes) : null;
-        return new Answer(result?.RootElement.Clone() ?? default, TopLevelOf(answer.Method?.ResultTypeInfo?.Type), null);
+        return new Answer(answer.ResultJson, TopLevelOf(answer.Method?.ResultTypeInfo?.Type), null);
     }
 
     /// <summary>Runs each call of a multicall as its own call, in order; answers <c>[value]</c> or a fault struct per call.</summary>
@@ -148,19 +160,44 @@ internal sealed class XmlRpcEndpoint(
 
             var arguments = call.TryGetProperty("params", out var given) && given.ValueKind == JsonValueKind.Array
                 ? given
-                : JsonSerializer.SerializeToElement(Array.Empty<object>());
+                : EmptyArray;
             return await CallAsync(caller, method.GetString()!, arguments, requestServices: null, token);
         }, cancellationToken);
 
-        var results = new JsonArray();
-        foreach (var answer in answers)
+        // Each call answers [value] or a fault struct, as the multicall convention has it.
+        using var results = new PooledBufferWriter();
+        using (var writer = new Utf8JsonWriter(results))
         {
-            results.Add(answer.Fault is { } fault
-                ? new JsonObject { ["faultCode"] = fault.Code, ["faultString"] = fault.Message }
-                : new JsonArray(JsonNode.Parse(answer.Value.ValueKind == JsonValueKind.Undefined ? "null" : answer.Value.GetRawText())));
+            writer.WriteStartArray();
+            foreach (var answer in answers)
+            {
+                if (answer.Fault is { } fault)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteNumber("faultCode", fault.Code);
+                    writer.WriteString("faultString", fault.Message);
+                    writer.WriteEndObject();
+                }
+                else
+                {
+                    writer.WriteStartArray();
+                    if (answer.Value is { } value)
+                    {
+                        writer.WriteRawValue(value, skipInputValidation: true);
+                    }
+                    else
+                    {
+                        writer.WriteNullValue();
+                    }
+
+                    writer.WriteEndArray();
+                }
+            }
+
+            writer.WriteEndArray();
         }
 
-        return Value(JsonSerializer.SerializeToElement(results));
+        return Value(results.WrittenMemory.ToArray());
     }
 
     private Answer Describe(JsonElement parameters, Func<MethodDescriptor, Answer> describe)
@@ -184,7 +221,7 @@ internal sealed class XmlRpcEndpoint(
         : type == typeof(DateTime) || type == typeof(DateTimeOffset) ? XmlRpcResponseWriter.TopLevel.DateTime
         : XmlRpcResponseWriter.TopLevel.Json;
 
-    private static Answer Value(JsonElement value) => new(value, XmlRpcResponseWriter.TopLevel.Json, null);
+    private static Answer Value(byte[] value) => new(value, XmlRpcResponseWriter.TopLevel.Json, null);
 
     private static Answer Fault(int code, string message) => new(default, default, (code, message));
 

@@ -20,6 +20,7 @@ public sealed class XmlRpcTests : IAsyncLifetime
         t.Methods.Add("types.point", (Point point) => point with { X = point.X + 1 });
         t.Methods.Add("types.maybe", (int? value) => value is null ? "nil" : "value");
         t.Methods.Add("types.big", () => 9_000_000_000L);
+        t.Methods.Add("types.control", () => "bell\u0007 & <tag> \uFFFF end");
     }, o => o.Configuration["Tessera:Storage:Database"] = "Memory");
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -62,6 +63,62 @@ public sealed class XmlRpcTests : IAsyncLifetime
 
         Assert.Equal(200, status);
         Assert.Equal($"<value>{expected}</value>", Value(answer).ToString(SaveOptions.DisableFormatting));
+    }
+
+    [Theory]
+    [InlineData("<string>  two spaces  </string>", "  two spaces  ")]
+    [InlineData("<string>line\r\nbreak</string>", "line\nbreak")] // XML reads a literal CR LF as LF
+    [InlineData("<string>a&#xD;&#xA;b</string>", "a\r\nb")]
+    [InlineData("<string>&#xD;</string>", "\r")]
+    [InlineData("<string>a<![CDATA[<b>]]>c</string>", "a<b>c")]
+    [InlineData("  untyped  ", "  untyped  ")]
+    [InlineData("<string/>", "")]
+    [InlineData("", "")]
+    public async Task Strings_KeepEveryCharacter_BothWays(string sent, string expected)
+    {
+        var response = await _host.Toto.PostAsync("RPC2", new StringContent(Call("types.echo", sent), Encoding.UTF8, "text/xml"));
+
+        // A conforming parser that keeps whitespace reads back what was sent: spaces, CDATA and carriage returns.
+        Assert.Equal(expected, Value(XDocument.Parse(response.Body, LoadOptions.PreserveWhitespace).Root!).Element("string")!.Value);
+    }
+
+    [Fact]
+    public async Task CharactersXmlCannotCarry_AreAnsweredAsReplacementCharacters()
+    {
+        var (_, answer) = await Post(Call("types.control"));
+
+        Assert.Equal("bell\uFFFD & <tag> \uFFFD end", Value(answer).Element("string")!.Value);
+    }
+
+    [Theory]
+    [InlineData("<struct><member><value><int>1</int></value><name>k</name></member></struct>", "A <member> has no <name>.")]
+    [InlineData("<struct><member><name>k</name></member></struct>", "A <member> has no <value>.")]
+    [InlineData("<int>1<b>2</b></int>", "<int> holds an element; it may hold only text.")]
+    [InlineData("<struct><member><name>k</name><value><int>1</int></value></member><member><name>k</name><value><int>2</int></value></member></struct>", "A <struct> names the same member twice; each name may appear once.")]
+    public async Task MisshapenValues_AreInvalidRequests_WithTheReason(string sent, string reason)
+    {
+        var (_, answer) = await Post(Call("types.echo", sent));
+
+        Assert.Equal((-32600, reason), Fault(answer));
+    }
+
+    [Fact]
+    public async Task UnknownElements_AreIgnored_ButCountAgainstTheDepthLimit()
+    {
+        var (_, ignored) = await Post("<methodCall><extra><x/></extra><methodName>types.echo</methodName><params><note>n</note><param><value><int>5</int></value></param></params></methodCall>");
+        Assert.Equal("5", Value(ignored).Element("int")!.Value);
+
+        var deep = string.Concat(Enumerable.Repeat("<x>", 5000)) + string.Concat(Enumerable.Repeat("</x>", 5000));
+        var (_, refused) = await Post($"<methodCall><methodName>types.echo</methodName>{deep}<params/></methodCall>");
+        Assert.Equal((-32600, "The values are nested too deeply."), Fault(refused));
+    }
+
+    [Fact]
+    public async Task AnythingButCommentsAfterTheCall_IsNotWellFormed()
+    {
+        var (_, answer) = await Post(Call("greeting.hello", "<string>x</string>") + "<second/>");
+
+        Assert.Equal(-32700, Fault(answer).Code);
     }
 
     [Fact]
