@@ -31,7 +31,21 @@ internal sealed class AccountPolicy
     public static string? Normalize(string? userId)
     {
         var id = userId?.Trim().ToLowerInvariant();
-        return string.IsNullOrEmpty(id) || id.Length > MaxStoredUserIdLength || id.Any(char.IsControl) ? null : id;
+        return string.IsNullOrEmpty(id) || id.Length > MaxStoredUserIdLength || HasControlCharacter(id) ? null : id;
+    }
+
+    // Every authenticated call normalizes its user id: a plain loop, where LINQ over a string boxes an enumerator.
+    private static bool HasControlCharacter(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The normalized form of a user id chosen for a new account; throws 1010 saying what is wrong.</summary>
