@@ -121,6 +121,7 @@ public static class TesseraServiceCollectionExtensions
         services.TryAddSingleton<JsonRpcWriter>();
         services.TryAddSingleton<JsonRpcEndpoint>();
         services.TryAddSingleton<XmlRpcEndpoint>();
+        services.TryAddSingleton<SseStreams>();
         services.TryAddSingleton<SseEndpoint>();
         services.TryAddSingleton<WebSocketEndpoint>();
         services.TryAddSingleton<OpenRpcDocument>();

@@ -1,8 +1,6 @@
 using System.Text;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tessera.Auth;
@@ -23,7 +21,7 @@ internal sealed class SseEndpoint(
     ITopicPolicy policy,
     TotoCors cors,
     IOptions<EventOptions> options,
-    IHostApplicationLifetime lifetime,
+    SseStreams streams,
     IServiceProvider services,
     ILogger<SseEndpoint> logger)
 {
@@ -48,119 +46,94 @@ internal sealed class SseEndpoint(
             return;
         }
 
-        var queue = Channel.CreateBounded<EventMessage>(new BoundedChannelOptions(_options.EventQueueCapacity) { SingleReader = true });
-        using var tooSlow = new CancellationTokenSource();
-        var subscriptions = subscriber.Patterns
-            .Select(pattern => bus.AddInline(pattern, subscriber.UserId, trusted: false, once: false, message =>
-            {
-                if (!queue.Writer.TryWrite(message))
-                {
-                    tooSlow.Cancel();
-                }
-            }))
-            .ToList();
+        var stream = streams.Open(_options.EventQueueCapacity);
+        // A cut-off client is told why once its pending writes drain; one that never reads again is dropped.
+        stream.WhenCutOff = () => _ = AbortIfStuckAsync(http, stream);
+        var subscriptions = new List<IDisposable>(subscriber.Patterns.Count);
         try
         {
-            await StreamAsync(http, subscriber, queue.Reader, tooSlow.Token);
+            foreach (var pattern in subscriber.Patterns)
+            {
+                subscriptions.Add(bus.AddInline(pattern, subscriber.UserId, trusted: false, once: false, stream.Offer));
+            }
+
+            await using var leaving = http.RequestAborted.UnsafeRegister(static state => ((SseStream)state!).End(), stream);
+            await StreamAsync(http, subscriber, stream);
         }
         finally
         {
             subscriptions.ForEach(s => s.Dispose());
+            streams.Close(stream);
         }
     }
 
-    private async Task StreamAsync(HttpContext http, EventSubscriber subscriber, ChannelReader<EventMessage> queue, CancellationToken tooSlow)
+    private async Task StreamAsync(HttpContext http, EventSubscriber subscriber, SseStream stream)
     {
         var response = http.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
-        using var finished = new CancellationTokenSource();
-        // A cut-off client is told why once its pending writes drain; one that never reads again is dropped.
-        using var stuck = tooSlow.Register(() => _ = AbortIfStuckAsync(http, finished.Token));
+        // Writes stop only when the client leaves: a write cancelled for slowness would reset the connection before the
+        // client could read why it was cut off.
+        var aborted = http.RequestAborted;
         try
         {
-            await WriteAsync(response, "retry: 2000\n\n", stop.Token);
+            await WriteAsync(response, "retry: 2000\n\n", aborted);
             var lastSent = 0L;
             if (LastEventId(http.Request) is { } resumeAfter)
             {
                 // Subscribed first, then the backlog: nothing published in between is lost; duplicates are skipped by id.
-                foreach (var missed in await bus.BacklogAsync(resumeAfter, subscriber.Sees, stop.Token))
+                foreach (var missed in await bus.BacklogAsync(resumeAfter, subscriber.Sees, aborted))
                 {
-                    lastSent = await SendAsync(response, subscriber, missed, stop.Token);
+                    lastSent = await SendAsync(response, subscriber, missed, aborted);
                 }
             }
 
-            await RelayAsync(response, subscriber, queue, lastSent, stop.Token, tooSlow);
-            if (tooSlow.IsCancellationRequested && !stop.IsCancellationRequested)
+            await RelayAsync(response, subscriber, stream, lastSent, aborted);
+            if (stream.CutOff && !aborted.IsCancellationRequested)
             {
                 Log.SlowConsumer(logger, "Server-Sent Events", _options.EventQueueCapacity);
-                await WriteAsync(response, $": disconnected: more than {_options.EventQueueCapacity} events waiting; reconnect with Last-Event-ID to resume\n\n", stop.Token);
+                await WriteAsync(response, $": disconnected: more than {_options.EventQueueCapacity} events waiting; reconnect with Last-Event-ID to resume\n\n", aborted);
             }
         }
         catch (OperationCanceledException)
         {
-            // The client left or the server is stopping.
-        }
-        finally
-        {
-            await finished.CancelAsync();
+            // The client left.
         }
     }
 
-    /// <summary>Sends queued events until the stream ends or the client is cut off, with keep-alives when idle.</summary>
-    private async Task RelayAsync(HttpResponse response, EventSubscriber subscriber, ChannelReader<EventMessage> queue, long lastSent, CancellationToken stop, CancellationToken tooSlow)
+    /// <summary>Sends queued events and keep-alives until the stream ends or the client is cut off.</summary>
+    private static async Task RelayAsync(HttpResponse response, EventSubscriber subscriber, SseStream stream, long lastSent, CancellationToken aborted)
     {
-        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stop, tooSlow);
-        var heartbeat = TimeSpan.FromSeconds(_options.EventHeartbeat);
-        Task<bool>? pending = null;
-        Task? beat = null;
-        while (!waiting.IsCancellationRequested)
+        var queue = stream.Reader;
+        while (await queue.WaitToReadAsync(CancellationToken.None))
         {
-            // One read stays pending across heartbeats, so idle streams do not pile up waiters; and one heartbeat
-            // timer runs across events, so a busy stream does not start a timer per event.
-            pending ??= queue.WaitToReadAsync(waiting.Token).AsTask();
-            beat ??= Task.Delay(heartbeat, waiting.Token);
-            if (await Task.WhenAny(pending, beat) != pending)
+            // The queue is only checked between writes: a client cut off mid-write hears why once that write is done.
+            while (!stream.CutOff && queue.TryRead(out var message))
             {
-                beat = null;
-                if (!waiting.IsCancellationRequested)
+                if (stream.IsHeartbeat(message))
                 {
-                    await WriteAsync(response, ": keep-alive\n\n", stop);
+                    await WriteAsync(response, ": keep-alive\n\n", aborted);
                 }
-
-                continue;
+                else if (message.Id > lastSent)
+                {
+                    lastSent = await SendAsync(response, subscriber, message, aborted);
+                }
             }
 
-            if (!pending.IsCompletedSuccessfully || !await pending)
+            if (stream.CutOff)
             {
                 return;
             }
-
-            pending = null;
-            // Writes are never cancelled for slowness, only checked between events: a cancelled write would reset
-            // the connection before the client could read why.
-            while (!tooSlow.IsCancellationRequested && queue.TryRead(out var message))
-            {
-                if (message.Id > lastSent)
-                {
-                    lastSent = await SendAsync(response, subscriber, message, stop);
-                }
-            }
         }
     }
 
-    private static async Task AbortIfStuckAsync(HttpContext http, CancellationToken finished)
+    private static async Task AbortIfStuckAsync(HttpContext http, SseStream stream)
     {
-        try
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        if (!stream.Closed)
         {
-            await Task.Delay(TimeSpan.FromSeconds(10), finished);
             http.Abort();
-        }
-        catch (OperationCanceledException)
-        {
-            // The stream ended by itself.
         }
     }
 

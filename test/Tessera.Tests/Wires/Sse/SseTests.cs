@@ -1,3 +1,4 @@
+using Tessera.Wires.Sse;
 using System.Diagnostics;
 using Xunit.Abstractions;
 
@@ -158,6 +159,60 @@ public sealed class SseTests(ITestOutputHelper output)
         Assert.Equal(count, await reading.WaitAsync(TimeSpan.FromSeconds(60)));
         var slowBody = await slow.BodyAsync();
         Assert.Contains(": disconnected: more than 50 events waiting; reconnect with Last-Event-ID to resume", slowBody);
+    }
+
+    [Fact]
+    public async Task IdleStream_GetsAKeepAliveEachHeartbeat_AndEventsStillFlow()
+    {
+        await using var host = await Start(o => o.Configuration["Tessera:Events:EventHeartbeat"] = "1");
+        await using var stream = await SseClient.OpenAsync(host.Http, "/events?topics=quiet");
+
+        var clock = Stopwatch.StartNew();
+        Assert.Equal(": keep-alive", await stream.ReadLineAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(string.Empty, await stream.ReadLineAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(": keep-alive", await stream.ReadLineAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.5), $"two keep-alives came {clock.Elapsed.TotalMilliseconds} ms apart at most");
+
+        var published = await Bus(host).PublishAsync("quiet", "after the beats");
+        Assert.Equal(published.Id, (await stream.NextAsync())!.Value.Id);
+    }
+
+    [Fact]
+    public async Task StreamsThatEnd_AreForgotten_OverManyRounds()
+    {
+        await using var host = await Start();
+        var streams = host.Services.GetRequiredService<SseStreams>();
+
+        for (var round = 0; round < 50; round++)
+        {
+            var clients = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => SseClient.OpenAsync(host.Http, "/events?topics=round")));
+            Assert.True(streams.OpenCount >= 4, $"round {round}: {streams.OpenCount} streams open");
+            await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
+        }
+
+        // The server notices each client leaving when its connection closes.
+        var deadline = Stopwatch.StartNew();
+        while (streams.OpenCount > 0 && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(0, streams.OpenCount);
+    }
+
+    [Fact]
+    public async Task StoppingTheApplication_EndsEveryStream()
+    {
+        var host = await Start();
+        await using var first = await SseClient.OpenAsync(host.Http, "/events?topics=a");
+        await using var second = await SseClient.OpenAsync(host.Http, "/events?topics=b");
+
+        var stopping = host.DisposeAsync().AsTask();
+
+        // Each stream ends cleanly (the body completes) rather than waiting for the shutdown timeout to cut it.
+        Assert.Equal(string.Empty, await first.BodyAsync());
+        Assert.Equal(string.Empty, await second.BodyAsync());
+        await stopping.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     [Fact]
