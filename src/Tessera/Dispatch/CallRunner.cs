@@ -42,12 +42,12 @@ internal sealed class CallRunner(
         return Serialize(outcome);
     }
 
-    /// <summary>Runs one call in a DI scope of its own (a batch entry, a WebSocket message).</summary>
+    /// <summary>Runs one call in a DI scope of its own (a batch entry, a WebSocket message), created if the call uses it.</summary>
     public async ValueTask<CallAnswer> RunScopedAsync(
         string? name, CallParameters parameters, Caller caller, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var outcome = await dispatcher.DispatchAsync(name, parameters, caller, scope.ServiceProvider, cancellationToken);
+        await using var scope = new LazyServiceScope(scopes);
+        var outcome = await dispatcher.DispatchAsync(name, parameters, caller, scope, cancellationToken);
         return Serialize(outcome);
     }
 
