@@ -44,7 +44,13 @@ internal sealed class MethodDescriptor
     /// <summary>The activity (span) name, built once so tracing costs no string formatting per call.</summary>
     public required string ActivityName { get; init; }
 
-    public string? Description { get; init; }
+    /// <summary>
+    /// What the method does, from <c>[Description]</c> or its XML doc comment, read when first asked for (discovery,
+    /// <c>system.methodHelp</c>): loading an assembly's documentation file was a measurable part of start-up.
+    /// </summary>
+    public Lazy<string?> LazyDescription { get; init; } = new((string?)null);
+
+    public string? Description => LazyDescription.Value;
 
     /// <summary>Tessera's own protocol methods (discovery, compatibility), left out of discovery documents.</summary>
     public bool IsProtocolMethod { get; init; }

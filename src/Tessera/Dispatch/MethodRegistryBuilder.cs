@@ -193,7 +193,7 @@ internal sealed class MethodRegistryBuilder(
             ReturnsVoid = resultType is null,
             ResultTypeInfo = resultType is null ? null : ResultInfo(resultType),
             ActivityName = name,
-            Description = method.GetCustomAttribute<DescriptionAttribute>()?.Description ?? XmlDocumentation.SummaryOf(method),
+            LazyDescription = new(() => method.GetCustomAttribute<DescriptionAttribute>()?.Description ?? XmlDocumentation.SummaryOf(method)),
             IsProtocolMethod = builtIn,
             RateLimitPolicy = rateLimit,
             RateLimiter = limiter,

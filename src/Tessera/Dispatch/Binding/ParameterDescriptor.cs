@@ -39,8 +39,10 @@ internal sealed class ParameterDescriptor
 
     public ValidationAttribute[] Validators { get; init; } = [];
 
-    /// <summary>What the parameter means, from <c>[Description]</c> or the XML doc comment.</summary>
-    public string? Description { get; init; }
+    /// <summary>What the parameter means, from <c>[Description]</c> or the XML doc comment, read when first asked for.</summary>
+    public Lazy<string?> LazyDescription { get; init; } = new((string?)null);
+
+    public string? Description => LazyDescription.Value;
 
     /// <summary>The parameter's type carries DataAnnotations rules on its own properties.</summary>
     public bool ValidatesProperties { get; init; }

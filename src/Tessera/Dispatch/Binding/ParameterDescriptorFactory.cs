@@ -59,8 +59,8 @@ internal sealed class ParameterDescriptorFactory(TesseraJson json, IServiceProvi
             DefaultValue = DefaultOf(parameter, type),
             IsCollection = typeInfo.Kind == JsonTypeInfoKind.Enumerable,
             Validators = [.. parameter.GetCustomAttributes<ValidationAttribute>(inherit: true)],
-            Description = parameter.GetCustomAttribute<System.ComponentModel.DescriptionAttribute>()?.Description
-                ?? (parameter.Member is MethodInfo method ? XmlDocumentation.ParameterOf(method, clrName) : null),
+            LazyDescription = new(() => parameter.GetCustomAttribute<System.ComponentModel.DescriptionAttribute>()?.Description
+                ?? (parameter.Member is MethodInfo method ? XmlDocumentation.ParameterOf(method, clrName) : null)),
             ValidatesProperties = HasPropertyRules(type),
         };
     }
