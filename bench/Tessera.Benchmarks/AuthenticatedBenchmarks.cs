@@ -96,6 +96,7 @@ public class AuthenticatedBenchmarks
             var next = session with { Count = session.Count + 1, Version = session.Version + 1 };
             if (_handSessions.TryUpdate(key, next, session))
             {
+                http.Response.ContentType = "application/json; charset=utf-8";
                 await using var writer = new Utf8JsonWriter(http.Response.Body);
                 writer.WriteStartObject();
                 writer.WriteNumber("result"u8, next.Count);

@@ -13,7 +13,7 @@ namespace Tessera.Benchmarks;
 /// <summary>
 /// greeting.hello through the Toto envelope, JSON-RPC and XML-RPC, single and batched, each against a handler doing
 /// the same work by hand as a careful engineer would write it: JsonDocument or XmlReader in, Utf8JsonWriter or one
-/// formatted string out, nothing reflective.
+/// formatted string out, nothing reflective; each sets the Content-Type, as bench/Baseline's handlers do.
 /// </summary>
 [MemoryDiagnoser]
 public class DispatchBenchmarks
@@ -63,6 +63,7 @@ public class DispatchBenchmarks
         var http = Harness.Post(_services, "/", Envelope);
         using var body = await JsonDocument.ParseAsync(http.Request.Body);
         var name = body.RootElement.GetProperty("parameters").GetProperty("name").GetString()!;
+        http.Response.ContentType = "application/json; charset=utf-8";
         await using var writer = new Utf8JsonWriter(http.Response.Body);
         writer.WriteStartObject();
         writer.WriteString("result"u8, Harness.Hello(name));
@@ -108,6 +109,7 @@ public class DispatchBenchmarks
 
         var answer = "<?xml version=\"1.0\"?><methodResponse><params><param><value><string>" + System.Security.SecurityElement.Escape(Harness.Hello(name)) +
             "</string></value></param></params></methodResponse>";
+        http.Response.ContentType = "text/xml; charset=utf-8";
         await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(answer));
     }
 
@@ -119,6 +121,7 @@ public class DispatchBenchmarks
     {
         var http = Harness.Post(_services, "/api", Batch);
         using var body = await JsonDocument.ParseAsync(http.Request.Body);
+        http.Response.ContentType = "application/json; charset=utf-8";
         await using var writer = new Utf8JsonWriter(http.Response.Body);
         writer.WriteStartArray();
         foreach (var request in body.RootElement.EnumerateArray())
@@ -142,6 +145,7 @@ public class DispatchBenchmarks
         var http = Harness.Post(_services, "/", TotoBatch);
         using var body = await JsonDocument.ParseAsync(http.Request.Body);
         var entries = body.RootElement.GetProperty("batch").EnumerateObject().OrderBy(e => e.Name, StringComparer.Ordinal);
+        http.Response.ContentType = "application/json; charset=utf-8";
         await using var writer = new Utf8JsonWriter(http.Response.Body);
         writer.WriteStartObject();
         writer.WriteStartObject("batch"u8);

@@ -1,5 +1,8 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -37,10 +40,18 @@ internal static class Harness
         http.Request.ContentType = contentType;
         var bytes = Encoding.UTF8.GetBytes(body);
         http.Request.Body = new MemoryStream(bytes, writable: false);
+        // Kestrel serves Request.Body and Request.BodyReader natively; without this, DefaultHttpContext wraps the stream
+        // in a StreamPipeReader (with its segments and a cancellation source: about 370 bytes no server allocates).
+        http.Features.Set<IRequestBodyPipeFeature>(new BodyPipe(PipeReader.Create(new ReadOnlySequence<byte>(bytes))));
         http.Request.ContentLength = bytes.Length;
         http.Response.Body = new MemoryStream();
         return http;
     }
 
     public static string Hello(string name) => $"hello {name}";
+
+    private sealed class BodyPipe(PipeReader reader) : IRequestBodyPipeFeature
+    {
+        public PipeReader Reader { get; } = reader;
+    }
 }

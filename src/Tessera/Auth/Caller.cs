@@ -10,9 +10,12 @@ namespace Tessera.Auth;
 /// state; each gets its own view of the session (<see cref="SessionForCall"/>), so parallel batch entries keep
 /// optimistic versioning per call and no acknowledged write is lost.
 /// </summary>
+/// <remarks>
+/// Calls of one request synchronize on this object's own monitor (the type is internal and never handed to user code):
+/// a separate lock object was one more allocation on every request.
+/// </remarks>
 internal sealed class Caller
 {
-    private readonly Lock _lock = new();
     private Task<SessionLoad>? _load;
     private Session? _current;
     private Account? _account;
@@ -45,7 +48,7 @@ internal sealed class Caller
     {
         get
         {
-            lock (_lock)
+            lock (this)
             {
                 if (field is null)
                 {
@@ -68,7 +71,7 @@ internal sealed class Caller
     {
         get
         {
-            lock (_lock)
+            lock (this)
             {
                 return field;
             }
@@ -80,7 +83,7 @@ internal sealed class Caller
     /// <summary>Asks the client to wait at least <paramref name="wait"/> (the longest asked by any call of the request wins).</summary>
     public void DemandRetryAfter(TimeSpan wait)
     {
-        lock (_lock)
+        lock (this)
         {
             if (RetryAfter is not { } current || wait > current)
             {
@@ -95,7 +98,7 @@ internal sealed class Caller
     /// </summary>
     public Task<Account?> BearerAccountOnceAsync(Func<Task<Account?>> authenticate)
     {
-        lock (_lock)
+        lock (this)
         {
             return _bearer ??= authenticate();
         }
@@ -105,7 +108,7 @@ internal sealed class Caller
     public Task<Microsoft.AspNetCore.Authentication.AuthenticateResult> SchemeOnceAsync(
         string scheme, Func<Task<Microsoft.AspNetCore.Authentication.AuthenticateResult>> authenticate)
     {
-        lock (_lock)
+        lock (this)
         {
             _schemes ??= new(StringComparer.Ordinal);
             if (!_schemes.TryGetValue(scheme, out var result))
@@ -131,7 +134,7 @@ internal sealed class Caller
     {
         get
         {
-            lock (_lock)
+            lock (this)
             {
                 return _current;
             }
@@ -141,7 +144,7 @@ internal sealed class Caller
     /// <summary>A private copy of the current session for one call: its writes are versioned on their own.</summary>
     public Session? SessionForCall()
     {
-        lock (_lock)
+        lock (this)
         {
             return _current?.Copy();
         }
@@ -150,7 +153,7 @@ internal sealed class Caller
     /// <summary>The account of the current session's user, when already looked up for it.</summary>
     public Account? CachedAccount(string userId)
     {
-        lock (_lock)
+        lock (this)
         {
             return _account is { } account && account.UserId == userId ? account : null;
         }
@@ -158,7 +161,7 @@ internal sealed class Caller
 
     public void CacheAccount(Account account)
     {
-        lock (_lock)
+        lock (this)
         {
             _account = account;
         }
@@ -169,7 +172,7 @@ internal sealed class Caller
     {
         TaskCompletionSource<SessionLoad>? mine = null;
         Task<SessionLoad> task;
-        lock (_lock)
+        lock (this)
         {
             if (_load is null)
             {
@@ -185,7 +188,7 @@ internal sealed class Caller
             try
             {
                 var outcome = await load();
-                lock (_lock)
+                lock (this)
                 {
                     _current ??= outcome.Session;
                 }
@@ -195,7 +198,7 @@ internal sealed class Caller
             catch (Exception exception)
             {
                 // A failed look-up (a store outage) may be retried by the next call rather than poisoning the caller.
-                lock (_lock)
+                lock (this)
                 {
                     _load = null;
                 }
@@ -210,7 +213,7 @@ internal sealed class Caller
     /// <summary>Makes <paramref name="session"/> the caller's session (a login), or none (a logout).</summary>
     public void Become(Session? session, CookieChange cookie)
     {
-        lock (_lock)
+        lock (this)
         {
             _load ??= Task.FromResult(new SessionLoad(session, null));
             _current = session?.Copy();
@@ -225,7 +228,7 @@ internal sealed class Caller
     /// <summary>Ends the current session if it is <paramref name="session"/>.</summary>
     public void Forget(Session session, CookieChange cookie)
     {
-        lock (_lock)
+        lock (this)
         {
             if (_current is not null && _current.IsSameAs(session))
             {
@@ -246,7 +249,7 @@ internal sealed class Caller
     /// </summary>
     public void Observe(Session session, CookieChange cookie)
     {
-        lock (_lock)
+        lock (this)
         {
             if (_current is null || !_current.IsSameAs(session)
                 || (session.Record.Version < _current.Record.Version && session.Id == _current.Id))
@@ -265,7 +268,7 @@ internal sealed class Caller
     /// <summary>The cookie change decided for this response, taken once when the response is sent.</summary>
     public CookieChange TakeCookie()
     {
-        lock (_lock)
+        lock (this)
         {
             var cookie = _cookie;
             _cookie = default;

@@ -1,4 +1,4 @@
-using Microsoft.Net.Http.Headers;
+using Tessera.Wires.Formats;
 
 namespace Tessera.Wires.Http;
 
@@ -20,12 +20,7 @@ internal static class BodyKinds
             return BodyKind.Json;
         }
 
-        if (!MediaTypeHeaderValue.TryParse(contentType, out var media))
-        {
-            return BodyKind.Unsupported;
-        }
-
-        var type = media.MediaType;
+        var type = MediaTypes.Of(contentType);
         if (type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || type.Equals("text/json", StringComparison.OrdinalIgnoreCase)
             || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase)

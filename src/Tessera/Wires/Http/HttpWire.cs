@@ -35,13 +35,14 @@ internal sealed class HttpWire(
 
     /// <summary>
     /// Runs <paramref name="handle"/> for one request: a client that went away gets nothing, an unreadable request gets
-    /// a 4xx, and any other failure is logged with a transaction id and answered in the wire's shape.
+    /// a 4xx, and any other failure is logged with a transaction id and answered in the wire's shape. The handler takes
+    /// the request and caller so a wire can pass one delegate it keeps, not a closure per request.
     /// </summary>
-    public async Task GuardAsync(HttpContext http, Caller caller, IHttpErrorShape shape, Func<Task> handle)
+    public async Task GuardAsync(HttpContext http, Caller caller, IHttpErrorShape shape, Func<HttpContext, Caller, Task> handle)
     {
         try
         {
-            await handle();
+            await handle(http, caller);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {

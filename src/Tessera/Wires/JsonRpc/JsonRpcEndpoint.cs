@@ -24,8 +24,11 @@ internal sealed class JsonRpcEndpoint(HttpWire wire, CallRunner runner, JsonRpcW
     public Task HandleAsync(HttpContext http)
     {
         var caller = new Caller(http, Transports.JsonRpc);
-        return wire.GuardAsync(http, caller, this, () => AnswerAsync(http, caller));
+        return wire.GuardAsync(http, caller, this, Handler);
     }
+
+    /// <summary>The request's handler as one delegate for the endpoint's lifetime.</summary>
+    private Func<HttpContext, Caller, Task> Handler => field ??= AnswerAsync;
 
     private async Task AnswerAsync(HttpContext http, Caller caller)
     {

@@ -31,8 +31,11 @@ internal sealed class TotoEndpoint(
         }
 
         var caller = new Caller(http, Transports.Toto);
-        return wire.GuardAsync(http, caller, this, () => RouteAsync(http, caller));
+        return wire.GuardAsync(http, caller, this, Handler);
     }
+
+    /// <summary>The request's handler as one delegate for the endpoint's lifetime.</summary>
+    private Func<HttpContext, Caller, Task> Handler => field ??= RouteAsync;
 
     /// <summary>Toto answers unreadable requests and failures outside a call with an error envelope and the status.</summary>
     public Task RejectAsync(HttpContext http, Caller caller, int statusCode, MethodError error) =>

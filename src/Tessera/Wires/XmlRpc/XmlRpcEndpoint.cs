@@ -30,8 +30,11 @@ internal sealed class XmlRpcEndpoint(
     public Task HandleAsync(HttpContext http)
     {
         var caller = new Caller(http, Transports.XmlRpc);
-        return wire.GuardAsync(http, caller, this, () => AnswerAsync(http, caller));
+        return wire.GuardAsync(http, caller, this, Handler);
     }
+
+    /// <summary>The request's handler as one delegate for the endpoint's lifetime.</summary>
+    private Func<HttpContext, Caller, Task> Handler => field ??= AnswerAsync;
 
     /// <summary>
     /// XML-RPC clients read faults, not statuses: an unreadable request keeps its 4xx, and a failure outside any call

@@ -71,7 +71,7 @@ public sealed partial class LastResortTests : IAsyncLifetime
         http.Request.Method = "POST";
         http.Response.Body = new MemoryStream();
 
-        await wire.GuardAsync(http, new Caller(http, "test"), errorShape, () => throw new InvalidOperationException("a writer bug"));
+        await wire.GuardAsync(http, new Caller(http, "test"), errorShape, (_, _) => throw new InvalidOperationException("a writer bug"));
         var body = Encoding.UTF8.GetString(((MemoryStream)http.Response.Body).ToArray());
 
         Assert.Equal(status, http.Response.StatusCode);
