@@ -166,26 +166,27 @@ done
 peak_rss() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
 tessera_rss=$(peak_rss "$tessera_pid"); baseline_rss=$(peak_rss "$baseline_pid")
 
-# Start-up: process start to the first answered call, and idle RSS, for a fresh HelloService.
-startups=()
+# Start-up: process start to the first answered call, for HelloService and the baseline, each published as usual
+# (compiled at run time) and ReadyToRun (precompiled, as docs/deployment.md recommends), in alternating runs so a drift
+# in the machine's load touches every variant alike. Rows of "variant<TAB>ms" in startup.tsv; HelloService's idle RSS.
+dotnet publish samples/HelloService -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  -o "$work/hello-r2r" --nologo -v quiet > /dev/null
+dotnet publish bench/Baseline -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  -o "$work/baseline-r2r" --nologo -v quiet > /dev/null
+hello_from() { exec dotnet "$1/HelloService.dll" --port="$2" --database=memory; }
+baseline_from() { exec dotnet "$1/Baseline.dll" --urls "http://127.0.0.1:$2"; }
 for _ in $(seq 1 $(( quick ? 2 : 5 ))); do
-  port=$(free_port); started=$(date +%s%N)
-  dotnet "$work/hello/HelloService.dll" --port="$port" --database=memory > /dev/null 2>&1 & pid=$!
-  until curl -sf -o /dev/null "http://127.0.0.1:$port/greeting/hello?name=x"; do sleep 0.005; done
-  startups+=($(( ($(date +%s%N) - started) / 1000000 )))
-  sleep 1; idle_rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status"); kill "$pid"; wait "$pid" 2> /dev/null || true
+  for variant in "tessera hello_from $work/hello" "baseline baseline_from $work/baseline" \
+                 "tessera-r2r hello_from $work/hello-r2r" "baseline-r2r baseline_from $work/baseline-r2r"; do
+    read -r name launcher dir <<< "$variant"
+    port=$(free_port); started=$(date +%s%N)
+    "$launcher" "$dir" "$port" > /dev/null 2>&1 & pid=$!
+    until curl -sf -o /dev/null "http://127.0.0.1:$port/greeting/hello?name=x"; do sleep 0.005; done
+    printf '%s\t%s\n' "$name" $(( ($(date +%s%N) - started) / 1000000 )) >> "$work/startup.tsv"
+    if [[ $name == tessera ]]; then sleep 1; idle_rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status"); fi
+    kill "$pid"; wait "$pid" 2> /dev/null || true
+  done
 done
-
-# The same for the baseline, the floor of start-up on this machine.
-baseline_startups=()
-for _ in $(seq 1 $(( quick ? 2 : 5 ))); do
-  port=$(free_port); started=$(date +%s%N)
-  dotnet "$work/baseline/Baseline.dll" --urls "http://127.0.0.1:$port" > /dev/null 2>&1 & pid=$!
-  until curl -sf -o /dev/null "http://127.0.0.1:$port/greeting/hello?name=x"; do sleep 0.005; done
-  baseline_startups+=($(( ($(date +%s%N) - started) / 1000000 )))
-  kill "$pid"; wait "$pid" 2> /dev/null || true
-done
-baseline_startup=$(printf '%s\n' "${baseline_startups[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 
 # Idle Server-Sent Events streams held open: a server's resident memory before and with them (KiB, in sse_before and
 # sse_with).
@@ -225,9 +226,13 @@ for subscribers in 1000 $(( quick ? 0 : 10000 )); do
 done
 fanout=$(printf '%s\n' "${fanout_rows[@]}" | awk -F: '{printf "%s%s subscribers p50 %s ms / p99 %s ms / max %s ms", (NR > 1 ? "; " : ""), $1, $2, $3, $4}')
 
-BASELINE_STARTUP="$baseline_startup" BASELINE_SSE="$baseline_sse" python3 - "$results" "$out" "$tessera_rss" "$baseline_rss" "$idle_rss" "$fanout" "$duration" "$rounds" "$connections" "$idle_count" "$before_sse" "$with_sse" "${startups[@]}" <<'PY'
+STARTUPS="$work/startup.tsv" BASELINE_SSE="$baseline_sse" python3 - "$results" "$out" "$tessera_rss" "$baseline_rss" "$idle_rss" "$fanout" "$duration" "$rounds" "$connections" "$idle_count" "$before_sse" "$with_sse" <<'PY'
 import os, platform, statistics, subprocess, sys, datetime
-path, out, tessera_rss, baseline_rss, idle_rss, fanout, duration, rounds, connections, idle_count, before_sse, with_sse, *startups = sys.argv[1:]
+path, out, tessera_rss, baseline_rss, idle_rss, fanout, duration, rounds, connections, idle_count, before_sse, with_sse = sys.argv[1:]
+startups = {}
+for line in open(os.environ["STARTUPS"]):
+    variant, ms = line.split()
+    startups.setdefault(variant, []).append(int(ms))
 rows = [line.split("\t") for line in open(path) if line.strip()]
 def median(server, scenario, column):
     return statistics.median(float(r[column]) for r in rows if r[0] == server and r[1] == scenario)
@@ -258,8 +263,10 @@ lines += ["",
     f"- Batch of 10 against 10 single calls (Tessera): Toto {batched:,.0f} calls/s against {single:,.0f}: {batched / single:.1f}x; "
     f"JSON-RPC {rpc_batched:,.0f} against {rpc_single:,.0f}: {rpc_batched / rpc_single:.1f}x.",
     f"- Peak RSS under load: Tessera {int(tessera_rss) / 1024:.0f} MiB, baseline {int(baseline_rss) / 1024:.0f} MiB.",
-    f"- Start-up, process start to first answered call (HelloService, {len(startups)} runs): median {statistics.median(map(int, startups)):.0f} ms "
-    f"(runs: {', '.join(startups)} ms); idle RSS {int(idle_rss) / 1024:.0f} MiB. The baseline, measured the same way: median {os.environ['BASELINE_STARTUP']} ms.",
+    f"- Start-up, process start to first answered call (median of {len(startups['tessera'])} alternating runs): HelloService "
+    f"{statistics.median(startups['tessera']):.0f} ms (runs: {', '.join(map(str, startups['tessera']))} ms), baseline {statistics.median(startups['baseline']):.0f} ms; "
+    f"published ReadyToRun: HelloService {statistics.median(startups['tessera-r2r']):.0f} ms (runs: {', '.join(map(str, startups['tessera-r2r']))} ms), "
+    f"baseline {statistics.median(startups['baseline-r2r']):.0f} ms. HelloService idle RSS {int(idle_rss) / 1024:.0f} MiB.",
     f"- Event fan-out, publish (announcement.post) to each Server-Sent Events subscriber reading it, median of the rounds: {fanout}.",
     f"- {int(idle_count):,} idle Server-Sent Events streams: HelloService RSS {int(before_sse) / 1024:.0f} MiB before, "
     f"{int(with_sse) / 1024:.0f} MiB with them open ({(int(with_sse) - int(before_sse)) / int(idle_count):.1f} KiB per stream); "
