@@ -72,8 +72,7 @@ internal sealed class CallAuthorizer(IServiceProvider services) : ICallAuthorize
         else if (session is null && _bearer is not null && BearerAuthenticator.TokenOf(caller) is { } token)
         {
             // No session presented: an access token authenticates the call instead (the account, without a session).
-            var ct = context.CancellationToken;
-            context.Account = await caller.BearerAccountOnceAsync(() => _bearer.AuthenticateAsync(token, ct));
+            context.Account = await BearerAccountAsync(_bearer, token, context);
             if (context.Account is null)
             {
                 return ErrorTable.NotAuthorized();
@@ -86,6 +85,13 @@ internal sealed class CallAuthorizer(IServiceProvider services) : ICallAuthorize
         }
 
         return await HasRolesAndPoliciesAsync(access, context, schemeUser: null) ? null : ErrorTable.NotAuthorized();
+    }
+
+    // Its own method: a lambda capturing the token in AuthorizeAsync allocated its closure on every call, bearer or not.
+    private static Task<Account?> BearerAccountAsync(BearerAuthenticator bearer, string token, MethodContext context)
+    {
+        var cancellationToken = context.CancellationToken;
+        return context.Caller.BearerAccountOnceAsync(() => bearer.AuthenticateAsync(token, cancellationToken));
     }
 
     private async ValueTask<bool> HasValidTokenAsync(MethodContext context)

@@ -16,7 +16,9 @@ namespace Tessera.Auth;
 /// </remarks>
 internal sealed class Caller
 {
-    private Task<SessionLoad>? _load;
+    private SessionLoad? _loaded;
+    private bool _loading;
+    private TaskCompletionSource<SessionLoad>? _waiting;
     private Session? _current;
     private Account? _account;
     private CookieChange _cookie;
@@ -167,47 +169,55 @@ internal sealed class Caller
         }
     }
 
-    /// <summary>Runs <paramref name="load"/> once for this caller; every other asker awaits the same outcome.</summary>
-    public async Task<SessionLoad> LoadOnceAsync(Func<Task<SessionLoad>> load)
+    /// <summary>
+    /// Runs <paramref name="load"/> once for this caller; others asking meanwhile (batch entries) await the same outcome,
+    /// and later askers get it at once. Only a concurrent asker costs a task: most requests make one call.
+    /// </summary>
+    public async ValueTask<SessionLoad> LoadOnceAsync<TState>(
+        Func<Caller, TState, CancellationToken, ValueTask<SessionLoad>> load, TState state, CancellationToken cancellationToken)
     {
-        TaskCompletionSource<SessionLoad>? mine = null;
-        Task<SessionLoad> task;
+        Task<SessionLoad>? another;
         lock (this)
         {
-            if (_load is null)
+            if (_loaded is { } done)
             {
-                mine = new TaskCompletionSource<SessionLoad>(TaskCreationOptions.RunContinuationsAsynchronously);
-                _load = mine.Task;
+                return done;
             }
 
-            task = _load;
+            another = _loading ? (_waiting ??= new(TaskCreationOptions.RunContinuationsAsynchronously)).Task : null;
+            _loading = true;
         }
 
-        if (mine is not null)
+        if (another is not null)
         {
-            try
-            {
-                var outcome = await load();
-                lock (this)
-                {
-                    _current ??= outcome.Session;
-                }
-
-                mine.SetResult(outcome);
-            }
-            catch (Exception exception)
-            {
-                // A failed look-up (a store outage) may be retried by the next call rather than poisoning the caller.
-                lock (this)
-                {
-                    _load = null;
-                }
-
-                mine.SetException(exception);
-            }
+            return await another;
         }
 
-        return await task;
+        TaskCompletionSource<SessionLoad>? waiting;
+        try
+        {
+            var outcome = await load(this, state, cancellationToken);
+            lock (this)
+            {
+                _current ??= outcome.Session;
+                _loaded = outcome;
+                (_loading, waiting, _waiting) = (false, _waiting, null);
+            }
+
+            waiting?.SetResult(outcome);
+            return outcome;
+        }
+        catch (Exception exception)
+        {
+            // A failed look-up (a store outage) may be retried by the next call rather than poisoning the caller.
+            lock (this)
+            {
+                (_loading, waiting, _waiting) = (false, _waiting, null);
+            }
+
+            waiting?.SetException(exception);
+            throw;
+        }
     }
 
     /// <summary>Makes <paramref name="session"/> the caller's session (a login), or none (a logout).</summary>
@@ -215,7 +225,12 @@ internal sealed class Caller
     {
         lock (this)
         {
-            _load ??= Task.FromResult(new SessionLoad(session, null));
+            // A login or logout before any look-up settles it: the request has no other session to find.
+            if (!_loading)
+            {
+                _loaded ??= new SessionLoad(session, null);
+            }
+
             _current = session?.Copy();
             _account = null;
             if (!IsSocket)

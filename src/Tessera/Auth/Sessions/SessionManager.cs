@@ -39,14 +39,14 @@ internal sealed class SessionManager(
     /// The caller's session, looked up (and its signature checked) once per request or socket, however many calls ask.
     /// The answer names the caller's session as it stands now: a login or logout earlier in the request shows.
     /// </summary>
-    public async Task<SessionLoad> LoadAsync(Caller caller, CancellationToken cancellationToken)
+    public async ValueTask<SessionLoad> LoadAsync(Caller caller, CancellationToken cancellationToken)
     {
-        var load = await caller.LoadOnceAsync(() => LoadOnceAsync(caller, cancellationToken));
+        var load = await caller.LoadOnceAsync(static (caller, self, token) => self.LookUpAsync(caller, token), this, cancellationToken);
         return load.Error is null ? new SessionLoad(caller.Session, null) : load;
     }
 
     /// <summary>The caller's session, or a new anonymous one, created at most once per request.</summary>
-    public async Task<SessionLoad> LoadOrCreateAnonymousAsync(Caller caller, CancellationToken cancellationToken)
+    public async ValueTask<SessionLoad> LoadOrCreateAnonymousAsync(Caller caller, CancellationToken cancellationToken)
     {
         var load = await LoadAsync(caller, cancellationToken);
         if (load.Error is not null || load.Session is not null)
@@ -65,7 +65,7 @@ internal sealed class SessionManager(
         }
     }
 
-    private async Task<SessionLoad> LoadOnceAsync(Caller caller, CancellationToken cancellationToken)
+    private async ValueTask<SessionLoad> LookUpAsync(Caller caller, CancellationToken cancellationToken)
     {
         var (id, fromCookie) = PresentedId(caller);
         if (fromCookie && !crossSite.Allows(caller.Http.Request, id))
@@ -96,7 +96,7 @@ internal sealed class SessionManager(
         return new SessionLoad(session, null);
     }
 
-    private async Task<SessionRecord?> FindAsync(string? id, DateTimeOffset now, CancellationToken cancellationToken)
+    private async ValueTask<SessionRecord?> FindAsync(string? id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (_options.StatelessSessions)
         {
