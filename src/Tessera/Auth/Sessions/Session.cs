@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Tessera.Auth;
 using Tessera.Auth.Sessions;
 using Tessera.Stores;
@@ -17,7 +15,7 @@ public sealed class Session
 
     private readonly SessionManager _manager;
     private SessionRecord _record;
-    private JsonObject? _state;
+    private SessionState? _state;
 
     internal Session(string id, SessionRecord record, SessionManager manager, Caller? caller)
     {
@@ -43,7 +41,7 @@ public sealed class Session
     public DateTimeOffset ExpiresAt => _record.ExpiresAt;
 
     /// <summary>The names of the values in the session's state.</summary>
-    public IEnumerable<string> Keys => State.Select(pair => pair.Key);
+    public IEnumerable<string> Keys => State.Keys;
 
     /// <summary>The request or socket this session was loaded for; its later calls start from this one's saves.</summary>
     internal Caller? Caller { get; }
@@ -66,13 +64,13 @@ public sealed class Session
     /// <summary>Whether both objects stand for the same server-side session.</summary>
     internal bool IsSameAs(Session other) => _record.IdHash.AsSpan().SequenceEqual(other._record.IdHash);
 
-    private JsonObject State => _state ??= JsonNode.Parse(_record.State) as JsonObject ?? [];
+    private SessionState State => _state ??= SessionState.Parse(_record.State);
 
     /// <summary>The value stored under <paramref name="key"/>, or <c>default</c> when there is none.</summary>
-    public T? Get<T>(string key) => State.TryGetPropertyValue(key, out var node) && node is not null ? node.Deserialize<T>() : default;
+    public T? Get<T>(string key) => State.Get<T>(key);
 
     /// <summary>Stores <paramref name="value"/> under <paramref name="key"/>; call <see cref="SaveAsync"/> to keep it.</summary>
-    public void Set<T>(string key, T value) => State[key] = JsonSerializer.SerializeToNode(value);
+    public void Set<T>(string key, T value) => State.Set(key, value);
 
     /// <summary>Removes a value; call <see cref="SaveAsync"/> to keep the change.</summary>
     public bool Remove(string key) => State.Remove(key);
@@ -83,7 +81,7 @@ public sealed class Session
     /// </summary>
     public async Task SaveAsync(CancellationToken cancellationToken = default)
     {
-        if (!await _manager.TrySaveAsync(this, State.ToJsonString(), cancellationToken))
+        if (!await _manager.TrySaveAsync(this, State.ToJson(), cancellationToken))
         {
             throw new SessionConflictException();
         }
@@ -99,7 +97,7 @@ public sealed class Session
         for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
         {
             update(this);
-            if (await _manager.TrySaveAsync(this, State.ToJsonString(), cancellationToken))
+            if (await _manager.TrySaveAsync(this, State.ToJson(), cancellationToken))
             {
                 return;
             }

@@ -1,0 +1,129 @@
+using System.Text;
+using System.Text.Json;
+using Tessera.Dispatch;
+
+namespace Tessera.Auth.Sessions;
+
+/// <summary>
+/// A session's values, each kept as the JSON it was stored or set as, and deserialized only when read. An
+/// authenticated call that reads and writes one value parses the stored object once with a reader and writes it back
+/// with a writer: a <c>JsonObject</c> tree cost ~0.6 KB and a fifth of such a call's time.
+/// </summary>
+internal sealed class SessionState
+{
+    private readonly List<Entry> _entries;
+
+    private SessionState(List<Entry> entries) => _entries = entries;
+
+    private readonly record struct Entry(string Key, ReadOnlyMemory<byte> Json);
+
+    public IEnumerable<string> Keys => _entries.Select(entry => entry.Key);
+
+    /// <summary>Reads a stored state: a JSON object (the server wrote it); anything else is a corrupt store.</summary>
+    public static SessionState Parse(string stored)
+    {
+        var entries = new List<Entry>();
+        if (stored is "{}" or "")
+        {
+            return new SessionState(entries);
+        }
+
+        var utf8 = Encoding.UTF8.GetBytes(stored);
+        var reader = new Utf8JsonReader(utf8);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("A session's stored state is not a JSON object.");
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = reader.GetString()!;
+            reader.Read();
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            Put(entries, key, utf8.AsMemory(start, (int)reader.BytesConsumed - start));
+        }
+
+        return new SessionState(entries);
+    }
+
+    public T? Get<T>(string key)
+    {
+        var index = IndexOf(key);
+        if (index < 0)
+        {
+            return default;
+        }
+
+        var json = _entries[index].Json.Span;
+        // A stored null reads as the type's default, as a missing value does, even for value types.
+        return json.SequenceEqual("null"u8) ? default : JsonSerializer.Deserialize<T>(json);
+    }
+
+    public void Set<T>(string key, T value) => Put(_entries, key, JsonSerializer.SerializeToUtf8Bytes(value));
+
+    public bool Remove(string key)
+    {
+        var index = IndexOf(key);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        _entries.RemoveAt(index);
+        return true;
+    }
+
+    /// <summary>The state as the compact JSON object the stores keep.</summary>
+    public string ToJson()
+    {
+        if (_entries.Count == 0)
+        {
+            return "{}";
+        }
+
+        using var buffer = new PooledBufferWriter(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (key, json) in _entries)
+            {
+                writer.WritePropertyName(key);
+                // Written by the serializer or read from a stored object by a validating reader: valid JSON already.
+                writer.WriteRawValue(json.Span, skipInputValidation: true);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenMemory.Span);
+    }
+
+    private int IndexOf(string key)
+    {
+        for (var i = 0; i < _entries.Count; i++)
+        {
+            if (string.Equals(_entries[i].Key, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    // The last value stored under a name wins.
+    private static void Put(List<Entry> entries, string key, ReadOnlyMemory<byte> json)
+    {
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (string.Equals(entries[i].Key, key, StringComparison.Ordinal))
+            {
+                entries[i] = new Entry(key, json);
+                return;
+            }
+        }
+
+        entries.Add(new Entry(key, json));
+    }
+}
