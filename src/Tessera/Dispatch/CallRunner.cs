@@ -80,10 +80,11 @@ internal sealed class CallRunner(
         // Entries start on this thread, in order: one that completes at once (most calls) costs no thread-pool hop,
         // and only those still waiting count against batch_concurrency. Parallel.ForAsync queued every entry to the
         // pool, which made a batch of ten quick calls several times slower than ten inline ones.
-        var running = new List<(int Index, Task<TAnswer> Task)>(_concurrency);
+        // The list of waiting entries is made only when one waits.
+        List<(int Index, Task<TAnswer> Task)>? running = null;
         for (var i = 0; i < entries.Count; i++)
         {
-            if (running.Count == _concurrency)
+            if (running?.Count == _concurrency)
             {
                 await Task.WhenAny(running.Select(r => r.Task));
                 Collect(running, answers, onlyCompleted: true);
@@ -96,12 +97,16 @@ internal sealed class CallRunner(
             }
             else
             {
-                running.Add((i, answer.AsTask()));
+                (running ??= new(_concurrency)).Add((i, answer.AsTask()));
             }
         }
 
-        await Task.WhenAll(running.Select(r => r.Task));
-        Collect(running, answers, onlyCompleted: false);
+        if (running is { Count: > 0 })
+        {
+            await Task.WhenAll(running.Select(r => r.Task));
+            Collect(running, answers, onlyCompleted: false);
+        }
+
         return answers;
     }
 

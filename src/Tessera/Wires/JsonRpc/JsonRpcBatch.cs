@@ -9,46 +9,55 @@ namespace Tessera.Wires.JsonRpc;
 /// <summary>
 /// Answers a parsed JSON-RPC 2.0 message, single or batch, the same way over HTTP and WebSocket: a batch is one array
 /// of answers in request order (notifications left out), <c>[]</c> and a batch over <c>max_batch_size</c> are one
-/// Invalid Request error, and null means nothing is to be sent. Pass the request's services for a single call over
-/// HTTP, or null where every call needs a scope of its own (a socket, whose upgrade scope lives as long as it does).
+/// Invalid Request error, and nothing is written when nothing is to be sent. Pass the request's services for a single
+/// call over HTTP, or null where every call needs a scope of its own (a socket, whose upgrade scope lives as long as it
+/// does).
 /// </summary>
 internal static class JsonRpcBatch
 {
     /// <summary>A wire's own methods (WebSocket's <c>events.*</c>): the answer, or null to run the request as a call.</summary>
     public delegate ValueTask<byte[]?> SpecialCall(JsonRpcRequest request);
 
-    public static async Task<byte[]?> AnswerAsync(
+    /// <summary>Runs the message and writes its answer into <paramref name="output"/>; false when there is none.</summary>
+    public static async ValueTask<bool> AnswerAsync(
         JsonElement root,
         CallRunner runner,
         JsonRpcWriter writer,
         Caller caller,
         IServiceProvider? requestServices,
+        PooledBufferWriter output,
         CancellationToken cancellationToken,
         SpecialCall? special = null)
     {
         if (root.ValueKind != JsonValueKind.Array)
         {
-            return await RunAsync(root, runner, writer, caller, requestServices, special, cancellationToken);
+            var outcome = await RunAsync(root, runner, caller, requestServices, special, cancellationToken);
+            return writer.Write(output, [outcome], asArray: false);
         }
 
         var count = root.GetArrayLength();
         var refusal = count == 0 ? ErrorTable.Malformed("The batch is empty.") : runner.CheckBatchSize(count);
         if (refusal is not null)
         {
-            return writer.SerializeError(refusal, default, ErrorTable.InvalidRequestCode, "Invalid Request");
+            return writer.Write(output, [JsonRpcOutcome.Refused(refusal, default)], asArray: false);
         }
 
-        var requests = root.EnumerateArray().ToArray();
-        var answers = await runner.RunBatchAsync(requests, BatchOrder.Concurrent,
-            (request, token) => new ValueTask<byte[]?>(RunAsync(request, runner, writer, caller, requestServices: null, special, token)),
+        var requests = new JsonElement[count];
+        var index = 0;
+        foreach (var request in root.EnumerateArray())
+        {
+            requests[index++] = request;
+        }
+
+        var outcomes = await runner.RunBatchAsync(requests, BatchOrder.Concurrent,
+            (request, token) => RunAsync(request, runner, caller, requestServices: null, special, token),
             cancellationToken);
-        return JoinArray(answers);
+        return writer.Write(output, outcomes, asArray: true);
     }
 
-    private static async Task<byte[]?> RunAsync(
+    private static async ValueTask<JsonRpcOutcome> RunAsync(
         JsonElement element,
         CallRunner runner,
-        JsonRpcWriter writer,
         Caller caller,
         IServiceProvider? requestServices,
         SpecialCall? special,
@@ -57,12 +66,12 @@ internal static class JsonRpcBatch
         var request = JsonRpcRequest.Read(element);
         if (request.Invalid is { } invalid)
         {
-            return writer.SerializeError(invalid, request.Id, ErrorTable.InvalidRequestCode, "Invalid Request");
+            return JsonRpcOutcome.Refused(invalid, request.Id);
         }
 
         if (special is not null && await special(request) is { } specialAnswer)
         {
-            return request.IsNotification ? null : specialAnswer;
+            return request.IsNotification ? JsonRpcOutcome.Silent : new JsonRpcOutcome(request.Id, default, Written: specialAnswer);
         }
 
         var parameters = new CallParameters(request.Params);
@@ -70,33 +79,6 @@ internal static class JsonRpcBatch
         var answer = requestServices is null
             ? await runner.RunScopedAsync(request.Method, parameters, caller, cancellationToken)
             : await runner.RunAsync(request.Method, parameters, caller, requestServices, cancellationToken);
-        return request.IsNotification ? null : writer.Serialize(answer, request.Id);
-    }
-
-    /// <summary>"[" + the answers joined by "," + "]", or null when every entry was a notification.</summary>
-    private static byte[]? JoinArray(byte[]?[] answers)
-    {
-        var present = answers.OfType<byte[]>().ToList();
-        if (present.Count == 0)
-        {
-            return null;
-        }
-
-        var body = new byte[present.Sum(a => a.Length) + present.Count + 1];
-        body[0] = (byte)'[';
-        var position = 1;
-        for (var i = 0; i < present.Count; i++)
-        {
-            if (i > 0)
-            {
-                body[position++] = (byte)',';
-            }
-
-            present[i].CopyTo(body, position);
-            position += present[i].Length;
-        }
-
-        body[position] = (byte)']';
-        return body;
+        return request.IsNotification ? JsonRpcOutcome.Silent : new JsonRpcOutcome(request.Id, answer);
     }
 }

@@ -59,20 +59,21 @@ internal sealed class JsonRpcEndpoint(HttpWire wire, CallRunner runner, JsonRpcW
         using (document)
         {
             var shape = IsGemstoneClient(http) ? writer.WithBothMembers : writer;
-            var answer = await JsonRpcBatch.AnswerAsync(document.RootElement, runner, shape, caller, http.RequestServices, http.RequestAborted);
-            await SendAsync(http, caller, answer);
+            using var answer = new PooledBufferWriter();
+            var answered = await JsonRpcBatch.AnswerAsync(document.RootElement, runner, shape, caller, http.RequestServices, answer, http.RequestAborted);
+            await SendAsync(http, caller, answered ? answer.WrittenMemory : null);
         }
     }
 
-    private Task SendAsync(HttpContext http, Caller caller, byte[]? answer)
+    private Task SendAsync(HttpContext http, Caller caller, ReadOnlyMemory<byte>? answer)
     {
-        if (answer is null)
+        if (answer is not { } body)
         {
             ResponseSender.SendEmpty(http, caller, StatusCodes.Status200OK);
             return Task.CompletedTask;
         }
 
-        return sender.SendAsync(http, caller, StatusCodes.Status200OK, ContentType, answer);
+        return sender.SendAsync(http, caller, StatusCodes.Status200OK, ContentType, body);
     }
 
     /// <summary>The JSON media types JSON-RPC clients send: JSON itself, jsonrpclib's and the older JSONRequest one.</summary>

@@ -31,11 +31,45 @@ internal sealed class JsonRpcWriter
     /// spec-exact clients never get this shape (JSON-RPC 2.0 says exactly one of the two is present).
     /// </summary>
     public JsonRpcWriter WithBothMembers { get; }
-    public byte[] Serialize(CallAnswer answer, JsonElement id)
+
+    /// <summary>
+    /// Writes a message's answer into <paramref name="output"/>: one response object, or for a batch the array of its
+    /// entries' responses in request order, notifications left out. False when there is nothing to send.
+    /// </summary>
+    public bool Write(PooledBufferWriter output, ReadOnlySpan<JsonRpcOutcome> outcomes, bool asArray)
     {
-        using var buffer = new PooledBufferWriter();
-        Write(buffer, answer, id);
-        return buffer.WrittenMemory.ToArray();
+        var answered = 0;
+        foreach (var outcome in outcomes)
+        {
+            answered += outcome.IsSilent ? 0 : 1;
+        }
+
+        if (answered == 0)
+        {
+            return false;
+        }
+
+        // One writer for the whole message: entries go straight into the answer, with no buffer or copy of their own.
+        using var writer = new Utf8JsonWriter(output, json.WriterOptions);
+        if (asArray)
+        {
+            writer.WriteStartArray();
+        }
+
+        foreach (var outcome in outcomes)
+        {
+            if (!outcome.IsSilent)
+            {
+                Write(writer, outcome);
+            }
+        }
+
+        if (asArray)
+        {
+            writer.WriteEndArray();
+        }
+
+        return true;
     }
 
     /// <summary>A success answer for a value produced by the wire itself (not by a method).</summary>
@@ -71,12 +105,22 @@ internal sealed class JsonRpcWriter
         return buffer.WrittenMemory.ToArray();
     }
 
-    private void Write(PooledBufferWriter buffer, CallAnswer answer, JsonElement id)
+    private void Write(Utf8JsonWriter writer, in JsonRpcOutcome outcome)
     {
-        using var writer = new Utf8JsonWriter(buffer, json.WriterOptions);
+        if (outcome.Written is { } written)
+        {
+            writer.WriteRawValue(written, skipInputValidation: true);
+            return;
+        }
+
+        var (answer, id) = (outcome.Answer, outcome.Id);
         writer.WriteStartObject();
         writer.WriteString("jsonrpc"u8, "2.0");
-        if (answer.Error is { } error)
+        if (outcome.Invalid is { } invalid)
+        {
+            WriteError(writer, invalid, ErrorTable.InvalidRequestCode, "Invalid Request");
+        }
+        else if (answer.Error is { } error)
         {
             WriteError(writer, error, code: null, message: null);
         }

@@ -171,11 +171,12 @@ internal sealed class WebSocketConnection(
 
             using (document)
             {
-                var answer = await JsonRpcBatch.AnswerAsync(
-                    document.RootElement, runner, writer, caller, requestServices: null, _closing.Token, EventsCallAsync);
-                if (answer is not null)
+                using var answer = new PooledBufferWriter();
+                if (await JsonRpcBatch.AnswerAsync(
+                    document.RootElement, runner, writer, caller, requestServices: null, answer, _closing.Token, EventsCallAsync))
                 {
-                    await ReplyAsync(answer);
+                    // The frame waits in the outbox after this buffer goes back to the pool: it needs its own array.
+                    await ReplyAsync(answer.WrittenMemory.ToArray());
                 }
             }
         }
