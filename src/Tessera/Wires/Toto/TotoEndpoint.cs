@@ -226,23 +226,22 @@ internal sealed class TotoEndpoint(
         await writer.WriteBatchAsync(http, caller, answers);
     }
 
-    /// <summary>One keyed entry and its serialized answer.</summary>
-    private async ValueTask<KeyValuePair<string, byte[]>> RunEntryAsync(Caller caller, JsonProperty entry, CancellationToken cancellationToken)
+    /// <summary>One keyed entry and its answer.</summary>
+    private async ValueTask<KeyValuePair<string, CallAnswer>> RunEntryAsync(Caller caller, JsonProperty entry, CancellationToken cancellationToken)
     {
         if (entry.Value.ValueKind != JsonValueKind.Object)
         {
-            return new(entry.Name, writer.SerializeEntry(CallAnswer.Failed(ErrorTable.Malformed(
-                $"Batch entry '{entry.Name}' must be an object with 'method' and 'parameters'."))));
+            return new(entry.Name, CallAnswer.Failed(ErrorTable.Malformed(
+                $"Batch entry '{entry.Name}' must be an object with 'method' and 'parameters'.")));
         }
 
         var call = TotoEnvelope.Read(entry.Value, pathMethod: null);
         if (call.Error is { } error)
         {
-            return new(entry.Name, writer.SerializeEntry(CallAnswer.Failed(error)));
+            return new(entry.Name, CallAnswer.Failed(error));
         }
 
-        var answer = await runner.RunScopedAsync(call.MethodName, new CallParameters(call.Parameters), caller, cancellationToken);
-        return new(entry.Name, writer.SerializeEntry(answer));
+        return new(entry.Name, await runner.RunScopedAsync(call.MethodName, new CallParameters(call.Parameters), caller, cancellationToken));
     }
 
     private static string Describe(JsonValueKind kind) => kind switch

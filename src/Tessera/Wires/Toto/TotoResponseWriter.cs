@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Tessera.Auth;
@@ -24,26 +25,30 @@ internal sealed class TotoResponseWriter(TesseraJson json, ResponseSender sender
         }
 
         using var buffer = new PooledBufferWriter();
-        WriteOutcome(buffer, answer, session);
+        using (var writer = new Utf8JsonWriter(buffer, json.WriterOptions))
+        {
+            WriteOutcome(writer, answer, session);
+        }
+
         await SendAsync(http, caller, StatusCodes.Status200OK, buffer, headOnly, answer.IsBinary);
     }
 
     public async Task WriteErrorAsync(HttpContext http, Caller caller, int statusCode, MethodError error)
     {
         using var buffer = new PooledBufferWriter();
-        WriteOutcome(buffer, CallAnswer.Failed(error), caller.Session);
+        using (var writer = new Utf8JsonWriter(buffer, json.WriterOptions))
+        {
+            WriteOutcome(writer, CallAnswer.Failed(error), caller.Session);
+        }
+
         await SendAsync(http, caller, statusCode, buffer, headOnly: HttpMethods.IsHead(http.Request.Method));
     }
 
-    /// <summary>One batch entry's answer, without the session block (the batch carries one).</summary>
-    public byte[] SerializeEntry(CallAnswer answer)
-    {
-        using var buffer = new PooledBufferWriter();
-        WriteOutcome(buffer, answer, session: null);
-        return buffer.WrittenMemory.ToArray();
-    }
-
-    public async Task WriteBatchAsync(HttpContext http, Caller caller, IReadOnlyList<KeyValuePair<string, byte[]>> entries)
+    /// <summary>
+    /// The keyed answers of a batch, each entry written straight into the one answer without a session block of its own
+    /// (the batch carries one).
+    /// </summary>
+    public async Task WriteBatchAsync(HttpContext http, Caller caller, IReadOnlyList<KeyValuePair<string, CallAnswer>> entries)
     {
         using var buffer = new PooledBufferWriter(4096);
         using (var writer = new Utf8JsonWriter(buffer, json.WriterOptions))
@@ -53,7 +58,7 @@ internal sealed class TotoResponseWriter(TesseraJson json, ResponseSender sender
             foreach (var (key, entry) in entries)
             {
                 writer.WritePropertyName(key);
-                writer.WriteRawValue(entry, skipInputValidation: true);
+                WriteOutcome(writer, entry, session: null);
             }
 
             writer.WriteEndObject();
@@ -64,9 +69,8 @@ internal sealed class TotoResponseWriter(TesseraJson json, ResponseSender sender
         await SendAsync(http, caller, StatusCodes.Status200OK, buffer, headOnly: false);
     }
 
-    private void WriteOutcome(PooledBufferWriter buffer, CallAnswer answer, Session? session)
+    private void WriteOutcome(Utf8JsonWriter writer, CallAnswer answer, Session? session)
     {
-        using var writer = new Utf8JsonWriter(buffer, json.WriterOptions);
         writer.WriteStartObject();
         if (answer.Error is { } error)
         {
@@ -104,7 +108,7 @@ internal sealed class TotoResponseWriter(TesseraJson json, ResponseSender sender
 
         writer.WriteStartObject("session"u8);
         writer.WriteString("session_id"u8, session.Id);
-        writer.WriteNumber("expires"u8, session.ExpiresAt.ToUnixTimeMilliseconds() / 1000.0);
+        WriteUnixSeconds(writer, "expires"u8, session.ExpiresAt);
         if (session.UserId is { } userId)
         {
             writer.WriteString("user_id"u8, userId);
@@ -115,6 +119,37 @@ internal sealed class TotoResponseWriter(TesseraJson json, ResponseSender sender
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// A time as Unix seconds with milliseconds, the text a double of them would print as ("1796639831.775", "1796639831.7",
+    /// "1796639831"), written from integers: formatting the double cost a fifth of writing an authenticated answer.
+    /// </summary>
+    internal static void WriteUnixSeconds(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DateTimeOffset time)
+    {
+        var milliseconds = time.ToUnixTimeMilliseconds();
+        if (milliseconds < 0)
+        {
+            writer.WriteNumber(name, milliseconds / 1000.0);
+            return;
+        }
+
+        Span<byte> text = stackalloc byte[24];
+        (milliseconds / 1000).TryFormat(text, out var length, provider: CultureInfo.InvariantCulture);
+        var fraction = (int)(milliseconds % 1000);
+        if (fraction != 0)
+        {
+            text[length++] = (byte)'.';
+            fraction.TryFormat(text[length..], out _, "000", CultureInfo.InvariantCulture);
+            length += 3;
+            while (text[length - 1] == (byte)'0')
+            {
+                length--;
+            }
+        }
+
+        writer.WritePropertyName(name);
+        writer.WriteRawValue(text[..length], skipInputValidation: true);
     }
 
     /// <summary>Sends the JSON answer, translated first when the client asked for another body format.</summary>
