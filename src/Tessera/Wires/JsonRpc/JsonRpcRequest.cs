@@ -22,7 +22,29 @@ internal readonly record struct JsonRpcRequest(
             return Reject(default, "A request must be a JSON object.");
         }
 
-        var hasId = request.TryGetProperty("id"u8, out var id);
+        // One pass over the members (four look-ups each scanned them); the parser refused duplicate names already.
+        JsonElement id = default, version = default, method = default, given = default;
+        foreach (var member in request.EnumerateObject())
+        {
+            if (member.NameEquals("id"u8))
+            {
+                id = member.Value;
+            }
+            else if (member.NameEquals("jsonrpc"u8))
+            {
+                version = member.Value;
+            }
+            else if (member.NameEquals("method"u8))
+            {
+                method = member.Value;
+            }
+            else if (member.NameEquals("params"u8))
+            {
+                given = member.Value;
+            }
+        }
+
+        var hasId = id.ValueKind != JsonValueKind.Undefined;
         var idIsValid = !hasId || id.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.Null;
         var echoId = hasId && idIsValid ? id : default;
         if (!idIsValid)
@@ -30,19 +52,18 @@ internal readonly record struct JsonRpcRequest(
             return Reject(default, "'id' must be a string, a number or null.");
         }
 
-        if (!request.TryGetProperty("jsonrpc"u8, out var version) || version.ValueKind != JsonValueKind.String
-            || !version.ValueEquals("2.0"u8))
+        if (version.ValueKind != JsonValueKind.String || !version.ValueEquals("2.0"u8))
         {
             return Reject(echoId, "'jsonrpc' must be exactly \"2.0\".");
         }
 
-        if (!request.TryGetProperty("method"u8, out var method) || method.ValueKind != JsonValueKind.String)
+        if (method.ValueKind != JsonValueKind.String)
         {
             return Reject(echoId, "'method' must be a string.");
         }
 
         var parameters = default(JsonElement);
-        if (request.TryGetProperty("params"u8, out var given))
+        if (given.ValueKind != JsonValueKind.Undefined)
         {
             if (given.ValueKind is not (JsonValueKind.Array or JsonValueKind.Object))
             {

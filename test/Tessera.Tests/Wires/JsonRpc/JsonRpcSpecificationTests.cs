@@ -72,6 +72,10 @@ public sealed class JsonRpcSpecificationTests : IAsyncLifetime
         { "wrong version", """{"jsonrpc": "1.0", "method": "math.add", "params": [1, 1], "id": 10}""", 200, """{"jsonrpc":"2.0","error":{"code":-32600,"message":"Invalid Request"},"id":10}""" },
         { "params not structured", """{"jsonrpc": "2.0", "method": "math.add", "params": 5, "id": 11}""", 200, """{"jsonrpc":"2.0","error":{"code":-32600,"message":"Invalid Request"},"id":11}""" },
         { "scalar body", "42", 200, """{"jsonrpc":"2.0","error":{"code":-32600,"message":"Invalid Request"},"id":null}""" },
+        // member names are compared unescaped, and members may come in any order
+        { "escaped member names", """{"id": 12, "params": [2, 3], "\u006dethod": "math.add", "json\u0072pc": "2.0"}""", 200, """{"jsonrpc":"2.0","result":5,"id":12}""" },
+        { "unknown members ignored", """{"extra": {"id": 99}, "jsonrpc": "2.0", "method": "math.add", "params": [1, 2], "id": 13}""", 200, """{"jsonrpc":"2.0","result":3,"id":13}""" },
+        { "duplicate member refused", """{"jsonrpc": "2.0", "method": "math.add", "method": "math.divide", "params": [1, 2], "id": 14}""", 200, """{"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error"},"id":null}""" },
     };
 
     [Theory]
