@@ -1,6 +1,6 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Tessera.Dispatch;
 
 namespace Tessera.Auth.Sessions;
 
@@ -82,7 +82,14 @@ internal sealed class SessionState
             return "{}";
         }
 
-        using var buffer = new PooledBufferWriter(256);
+        // Room for the worst case (every character of a key escaped as \uXXXX), so the buffer never grows.
+        var capacity = 2;
+        foreach (var (key, json) in _entries)
+        {
+            capacity += (key.Length * 6) + json.Length + 4;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(capacity);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
@@ -96,7 +103,7 @@ internal sealed class SessionState
             writer.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenMemory.Span);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private int IndexOf(string key)
