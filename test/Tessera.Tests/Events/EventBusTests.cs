@@ -137,14 +137,16 @@ public sealed class EventBusTests : IAsyncLifetime
     {
         await using var host = await TesseraTestHost.StartAsync(t => t.Methods.Add("inbox.next", async (IEventBus bus, CancellationToken ct) =>
             (await bus.WaitAsync("inbox", TimeSpan.FromMinutes(1), ct))?.Data), o => o.UseKestrel = true);
-        var bus = host.Services.GetRequiredService<IEventBus>();
+        var bus = host.Services.GetRequiredService<EventBus>();
+        var others = bus.SubscriptionCount;
 
+        // Published only once the call waits: an event before it is not the one it waits for.
         var first = host.Toto.CallAsync("inbox.next");
-        await Task.Delay(200);
+        await Until(() => bus.SubscriptionCount > others);
         await bus.PublishAsync("inbox", new { text = "mail" });
         var answered = await first.WaitAsync(Wait);
         var pending = host.Toto.CallAsync("inbox.next");
-        await Task.Delay(200);
+        await Until(() => bus.SubscriptionCount > others);
         var stopping = host.StopAsync();
         var released = await pending.WaitAsync(Wait);
         await stopping.WaitAsync(Wait);
@@ -174,5 +176,34 @@ public sealed class EventBusTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.Toto.CallAsync("inbox.next", cancellationToken: leaving.Token));
 
         await cancelled.Task.WaitAsync(Wait);
+    }
+
+    [Fact]
+    public async Task ManySubscribers_JoinAndLeaveWithoutCopyingTheOthers_AndAllStillReceive()
+    {
+        var bus = _host.Services.GetRequiredService<EventBus>();
+        var received = 0;
+        var subscriptions = new List<IDisposable>();
+        for (var i = 0; i < 5_000; i++)
+        {
+            subscriptions.Add(bus.AddInline(TopicPattern.Parse("crowd"), userId: null, trusted: true, once: false, _ => Interlocked.Increment(ref received)));
+        }
+
+        // One more joining and leaving costs its own entry, not a copy of the 5,000 others (a copied array was 40 KB).
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var extra = bus.AddInline(TopicPattern.Parse("crowd"), userId: null, trusted: true, once: false, _ => Interlocked.Increment(ref received));
+        extra.Dispose();
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 4_096);
+
+        await bus.PublishAsync("crowd", new { });
+        await Until(() => Volatile.Read(ref received) == 5_000);
+
+        // Once they have left, an event reaches only a newcomer (delivery is in order, so when it has it, all would have).
+        subscriptions.ForEach(s => s.Dispose());
+        var newcomer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var last = bus.AddInline(TopicPattern.Parse("crowd"), userId: null, trusted: true, once: false, _ => newcomer.TrySetResult());
+        await bus.PublishAsync("crowd", new { });
+        await newcomer.Task.WaitAsync(Wait);
+        Assert.Equal(5_000, Volatile.Read(ref received));
     }
 }
