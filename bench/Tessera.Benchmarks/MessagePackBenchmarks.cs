@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using MessagePack;
+using Tessera.Buffers;
 using Tessera.Dispatch;
 using Tessera.Wires.MessagePack;
 

@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Tessera.Buffers;
 
 namespace Tessera.Auth.Sessions;
 
@@ -82,14 +82,7 @@ internal sealed class SessionState
             return "{}";
         }
 
-        // Room for the worst case (every character of a key escaped as \uXXXX), so the buffer never grows.
-        var capacity = 2;
-        foreach (var (key, json) in _entries)
-        {
-            capacity += (key.Length * 6) + json.Length + 4;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>(capacity);
+        using var buffer = new PooledBufferWriter(256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
@@ -103,7 +96,7 @@ internal sealed class SessionState
             writer.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return Encoding.UTF8.GetString(buffer.WrittenMemory.Span);
     }
 
     private int IndexOf(string key)

@@ -1,6 +1,6 @@
-using Tessera.Dispatch;
 using System.Text.Json;
 using Microsoft.Extensions.Primitives;
+using Tessera.Buffers;
 
 namespace Tessera.Wires.Http;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Tessera.Auth;
+using Tessera.Buffers;
 using Tessera.Dispatch;
 using Tessera.Dispatch.Binding;
 using Tessera.Errors;

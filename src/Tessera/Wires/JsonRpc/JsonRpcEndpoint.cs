@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Tessera.Auth;
+using Tessera.Buffers;
 using Tessera.Dispatch;
 using Tessera.Errors;
 using Tessera.Wires.Http;

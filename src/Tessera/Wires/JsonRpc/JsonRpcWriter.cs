@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tessera.Buffers;
 using Tessera.Dispatch;
 using Tessera.Errors;
 

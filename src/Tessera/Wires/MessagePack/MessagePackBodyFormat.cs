@@ -1,5 +1,5 @@
-using Tessera.Dispatch;
 using System.Text.Json;
+using Tessera.Buffers;
 
 namespace Tessera.Wires.MessagePack;
 

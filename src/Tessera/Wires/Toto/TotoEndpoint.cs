@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tessera.Auth;
+using Tessera.Buffers;
 using Tessera.Dispatch;
 using Tessera.Dispatch.Binding;
 using Tessera.Errors;

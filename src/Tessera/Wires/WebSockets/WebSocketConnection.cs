@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tessera.Auth;
+using Tessera.Buffers;
 using Tessera.Dispatch;
 using Tessera.Errors;
 using Tessera.Events;

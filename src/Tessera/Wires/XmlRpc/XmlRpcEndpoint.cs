@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using Tessera.Auth;
+using Tessera.Buffers;
 using Tessera.Dispatch;
 using Tessera.Dispatch.Binding;
 using Tessera.Errors;

@@ -1,9 +1,9 @@
-using Tessera.Dispatch;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Xml;
+using Tessera.Buffers;
 
 namespace Tessera.Wires.XmlRpc;
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Tessera.Dispatch;
+using Tessera.Buffers;
 
 namespace Tessera.Wires.XmlRpc;
 

@@ -1,7 +1,7 @@
-using Tessera.Dispatch;
 using System.Net.Http.Headers;
 using Newtonsoft.Json.Bson;
 using Newtonsoft.Json.Linq;
+using Tessera.Buffers;
 using Tessera.Wires.Http;
 using Tessera.Wires.MessagePack;
 

@@ -1,3 +1,4 @@
+using Tessera.Buffers;
 using Tessera.Dispatch;
 using Tessera.Wires.Http;
 using Tessera.Wires.MessagePack;

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Tessera.Dispatch;
+namespace Tessera.Buffers;
 
 /// <summary>An <see cref="IBufferWriter{T}"/> over arrays rented from the shared pool, returned on dispose.</summary>
 internal sealed class PooledBufferWriter(int initialCapacity = 512) : IBufferWriter<byte>, IDisposable
