@@ -32,10 +32,15 @@ internal sealed class EventBus(
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentQueue<EventLogNotice> _notices = new();
     private int _mustReadLog;
-    // Adding or removing one subscriber is O(1): a copy-on-write array copied every subscriber on every change, which
-    // with 10,000 streams opening was ~40 KB of garbage per stream (above ~10,600 subscribers, on the large object heap).
-    // Delivery enumerates the dictionary as it changes: a subscriber added meanwhile may see the event or not, as before.
-    private readonly ConcurrentDictionary<EventSubscription, byte> _subscriptions = new();
+    // Joining or leaving is O(1), and delivery walks an array of the subscribers in the order they joined, rebuilt by
+    // the dispatch loop only when someone joined or left since the last event. A copy-on-write array copied every other
+    // subscriber on each change (~40 KB of garbage per stream while 10,000 streams opened); walking the dictionary
+    // itself reached them in hash order, which took 10,000 streams 14% longer to receive an event.
+    private readonly ConcurrentDictionary<EventSubscription, long> _subscriptions = new();
+    private long _joined;
+    private int _changes;
+    private int _deliveringAt = -1;
+    private EventSubscription[] _delivering = [];
     private long _lastDelivered;
 
     /// <summary>How many subscriptions this process holds (for tests that must wait until a subscriber is in place).</summary>
@@ -204,7 +209,7 @@ internal sealed class EventBus(
 
     private void Deliver(EventMessage message)
     {
-        foreach (var (subscription, _) in _subscriptions)
+        foreach (var subscription in Subscribers())
         {
             if (subscription.Wants(message))
             {
@@ -215,13 +220,36 @@ internal sealed class EventBus(
         Interlocked.Exchange(ref _lastDelivered, message.Id);
     }
 
+    /// <summary>The subscribers in the order they joined, as of the last change (only the dispatch loop calls this).</summary>
+    private EventSubscription[] Subscribers()
+    {
+        var changes = Volatile.Read(ref _changes);
+        if (changes != _deliveringAt)
+        {
+            // One joining or leaving meanwhile counts as another change: the next event rebuilds again.
+            var joined = _subscriptions.ToArray();
+            Array.Sort(joined, static (a, b) => a.Value.CompareTo(b.Value));
+            _delivering = Array.ConvertAll(joined, static pair => pair.Key);
+            _deliveringAt = changes;
+        }
+
+        return _delivering;
+    }
+
     private void Add(EventSubscription subscription)
     {
         subscription.OnDone = Remove;
-        _subscriptions.TryAdd(subscription, 0);
+        _subscriptions.TryAdd(subscription, Interlocked.Increment(ref _joined));
+        Interlocked.Increment(ref _changes);
     }
 
-    private void Remove(EventSubscription subscription) => _subscriptions.TryRemove(subscription, out _);
+    private void Remove(EventSubscription subscription)
+    {
+        if (_subscriptions.TryRemove(subscription, out _))
+        {
+            Interlocked.Increment(ref _changes);
+        }
+    }
 
     public override void Dispose()
     {

@@ -206,4 +206,37 @@ public sealed class EventBusTests : IAsyncLifetime
         await newcomer.Task.WaitAsync(Wait);
         Assert.Equal(5_000, Volatile.Read(ref received));
     }
+
+    [Fact]
+    public async Task Subscribers_AreReachedInTheOrderTheyJoined_AfterOthersLeft()
+    {
+        var bus = _host.Services.GetRequiredService<EventBus>();
+        var reached = new ConcurrentQueue<int>();
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var subscriptions = new List<IDisposable>();
+        for (var i = 0; i < 200; i++)
+        {
+            var index = i;
+            subscriptions.Add(bus.AddInline(TopicPattern.Parse("queue"), userId: null, trusted: true, once: false, _ =>
+            {
+                reached.Enqueue(index);
+                if (index == 199)
+                {
+                    all.TrySetResult();
+                }
+            }));
+        }
+
+        // Every third leaves; the rest keep their places.
+        for (var i = 0; i < 200; i += 3)
+        {
+            subscriptions[i].Dispose();
+        }
+
+        await bus.PublishAsync("queue", new { });
+        await all.Task.WaitAsync(Wait);
+
+        Assert.Equal(Enumerable.Range(0, 200).Where(i => i % 3 != 0), reached);
+        subscriptions.ForEach(s => s.Dispose());
+    }
 }
