@@ -11,9 +11,11 @@ namespace Tessera.Auth.Sessions;
 /// </summary>
 internal sealed class SessionState
 {
-    private readonly List<Entry> _entries;
+    private readonly List<Entry> _entries = [];
 
-    private SessionState(List<Entry> entries) => _entries = entries;
+    private SessionState()
+    {
+    }
 
     private readonly record struct Entry(string Key, ReadOnlyMemory<byte> Json);
 
@@ -22,10 +24,10 @@ internal sealed class SessionState
     /// <summary>Reads a stored state: a JSON object (the server wrote it); anything else is a corrupt store.</summary>
     public static SessionState Parse(string stored)
     {
-        var entries = new List<Entry>();
+        var state = new SessionState();
         if (stored is "{}" or "")
         {
-            return new SessionState(entries);
+            return state;
         }
 
         var utf8 = Encoding.UTF8.GetBytes(stored);
@@ -41,10 +43,10 @@ internal sealed class SessionState
             reader.Read();
             var start = (int)reader.TokenStartIndex;
             reader.Skip();
-            Put(entries, key, utf8.AsMemory(start, (int)reader.BytesConsumed - start));
+            state.Put(key, utf8.AsMemory(start, (int)reader.BytesConsumed - start));
         }
 
-        return new SessionState(entries);
+        return state;
     }
 
     public T? Get<T>(string key)
@@ -60,7 +62,7 @@ internal sealed class SessionState
         return json.SequenceEqual("null"u8) ? default : JsonSerializer.Deserialize<T>(json);
     }
 
-    public void Set<T>(string key, T value) => Put(_entries, key, JsonSerializer.SerializeToUtf8Bytes(value));
+    public void Set<T>(string key, T value) => Put(key, JsonSerializer.SerializeToUtf8Bytes(value));
 
     public bool Remove(string key)
     {
@@ -113,17 +115,16 @@ internal sealed class SessionState
     }
 
     // The last value stored under a name wins.
-    private static void Put(List<Entry> entries, string key, ReadOnlyMemory<byte> json)
+    private void Put(string key, ReadOnlyMemory<byte> json)
     {
-        for (var i = 0; i < entries.Count; i++)
+        var index = IndexOf(key);
+        if (index < 0)
         {
-            if (string.Equals(entries[i].Key, key, StringComparison.Ordinal))
-            {
-                entries[i] = new Entry(key, json);
-                return;
-            }
+            _entries.Add(new Entry(key, json));
         }
-
-        entries.Add(new Entry(key, json));
+        else
+        {
+            _entries[index] = new Entry(key, json);
+        }
     }
 }

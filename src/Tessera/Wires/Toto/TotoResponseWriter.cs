@@ -25,23 +25,13 @@ internal sealed class TotoResponseWriter(TesseraJson json, ResponseSender sender
             return;
         }
 
-        using var buffer = new PooledBufferWriter();
-        using (var writer = new Utf8JsonWriter(buffer, json.WriterOptions))
-        {
-            WriteOutcome(writer, answer, session);
-        }
-
+        using var buffer = Frame(answer, session);
         await SendAsync(http, caller, StatusCodes.Status200OK, buffer, headOnly, answer.IsBinary);
     }
 
     public async Task WriteErrorAsync(HttpContext http, Caller caller, int statusCode, MethodError error)
     {
-        using var buffer = new PooledBufferWriter();
-        using (var writer = new Utf8JsonWriter(buffer, json.WriterOptions))
-        {
-            WriteOutcome(writer, CallAnswer.Failed(error), caller.Session);
-        }
-
+        using var buffer = Frame(CallAnswer.Failed(error), caller.Session);
         await SendAsync(http, caller, statusCode, buffer, headOnly: HttpMethods.IsHead(http.Request.Method));
     }
 
@@ -68,6 +58,15 @@ internal sealed class TotoResponseWriter(TesseraJson json, ResponseSender sender
         }
 
         await SendAsync(http, caller, StatusCodes.Status200OK, buffer, headOnly: false);
+    }
+
+    /// <summary>One answer with its session block, in a pooled buffer the caller disposes.</summary>
+    private PooledBufferWriter Frame(CallAnswer answer, Session? session)
+    {
+        var buffer = new PooledBufferWriter();
+        using var writer = new Utf8JsonWriter(buffer, json.WriterOptions);
+        WriteOutcome(writer, answer, session);
+        return buffer;
     }
 
     private void WriteOutcome(Utf8JsonWriter writer, CallAnswer answer, Session? session)
