@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
@@ -64,28 +65,36 @@ public sealed class TesseraEvents
                     await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
                     using var reader = new StreamReader(stream, Encoding.UTF8);
                     var parser = new SseParser();
-                    while (true)
+                    var ended = false;
+                    try
                     {
-                        string? line;
-                        try
+                        while (!ended)
                         {
-                            line = await reader.ReadLineAsync(cancellationToken);
-                        }
-                        catch (Exception exception) when (exception is IOException or HttpRequestException)
-                        {
-                            break;
-                        }
+                            string? line;
+                            try
+                            {
+                                line = await reader.ReadLineAsync(cancellationToken);
+                            }
+                            catch (Exception exception) when (exception is IOException or HttpRequestException)
+                            {
+                                line = null;
+                            }
 
-                        if (line is null)
-                        {
-                            break;
+                            ended = line is null;
+                            if (!ended && parser.Feed(line!) is { } published && (last is null || published.Id > last))
+                            {
+                                last = published.Id;
+                                delay = TimeSpan.FromMilliseconds(100);
+                                yield return published;
+                            }
                         }
-
-                        if (parser.Feed(line) is { } published && (last is null || published.Id > last))
+                    }
+                    finally
+                    {
+                        if (!ended)
                         {
-                            last = published.Id;
-                            delay = TimeSpan.FromMilliseconds(100);
-                            yield return published;
+                            // The caller left the loop (or was cancelled) with the stream still open.
+                            await CloseWithoutDrainAsync(stream);
                         }
                     }
                 }
@@ -93,6 +102,42 @@ public sealed class TesseraEvents
 
             await Task.Delay(delay, cancellationToken);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxReconnectDelay.Ticks));
+        }
+    }
+
+    /// <summary>
+    /// Closes an event stream nobody reads any more. Disposing it as it is would make HttpClient drain the rest of the
+    /// response to reuse the connection: on a stream that never ends, for the whole ResponseDrainTimeout (2 s by
+    /// default), while the service keeps the subscriber. A read cancelled while it waits closes the connection instead.
+    /// </summary>
+    private static async ValueTask CloseWithoutDrainAsync(Stream stream)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            using var abort = new CancellationTokenSource();
+            // What the service sent already is read through; the first read that has to wait is the one cancelled.
+            for (var i = 0; i < 16; i++)
+            {
+                var read = stream.ReadAsync(buffer, abort.Token);
+                if (!read.IsCompleted)
+                {
+                    abort.Cancel();
+                }
+
+                if (await read == 0)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException or HttpRequestException or ObjectDisposedException)
+        {
+            // Closed: what was wanted.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

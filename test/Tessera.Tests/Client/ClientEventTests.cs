@@ -1,4 +1,5 @@
 using Tessera.Client;
+using Tessera.Events;
 
 namespace Tessera.Tests.Client;
 
@@ -143,6 +144,45 @@ public sealed class ClientEventTests
 
         Assert.All(received, e => Assert.Equal("user.me.inbox", e.Topic));
         Assert.All(received, e => Assert.Equal("sender", e.Data.GetProperty("from").GetString()));
+    }
+
+    [Fact]
+    public async Task LeavingTheLoop_ClosesTheStream_InsteadOfDrainingIt()
+    {
+        await using var host = await ClientHosts.StartAsync();
+        var bus = host.Services.GetRequiredService<EventBus>();
+        await using var publisher = ClientHosts.Client(host);
+        await publisher.Accounts.CreateAsync("herald", AuthHosts.Password);
+        // HttpClient reads what is left of an abandoned response so it can reuse the connection: for an endless event
+        // stream, until ResponseDrainTimeout. Set long here, the server would keep the subscriber for half a minute.
+        var handler = new SocketsHttpHandler { ResponseDrainTimeout = TimeSpan.FromSeconds(30) };
+        await using var listener = new TesseraClient(new HttpClient(handler), new TesseraClientOptions { BaseAddress = host.Http.BaseAddress });
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var others = bus.SubscriptionCount;
+
+        var received = new List<TesseraEvent>();
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var published in listener.Events.SubscribeAsync("announcements", cancellationToken: stop.Token))
+            {
+                lock (received)
+                {
+                    received.Add(published);
+                }
+
+                break;
+            }
+        });
+        await PublishUntilSeenAsync(publisher, received, stop.Token);
+        await reading.WaitAsync(stop.Token);
+
+        // The service sees the stream close and drops its subscriber at once, well before a drain would have ended.
+        while (bus.SubscriptionCount > others)
+        {
+            await Task.Delay(20, stop.Token);
+        }
+
+        Assert.Single(received);
     }
 
     /// <summary>A subscription is live once it sees an event: publish "ready" until the first one arrives.</summary>
