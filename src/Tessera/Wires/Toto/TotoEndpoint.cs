@@ -215,34 +215,41 @@ internal sealed class TotoEndpoint(
         }
 
         // Keys are unique: the parser refuses duplicate member names. Entries run one after another in key order.
-        var calls = batch.EnumerateObject().ToList();
+        // Each key is read once: JsonProperty.Name decodes a new string on every use, and sorting uses it often.
+        var calls = new List<KeyValuePair<string, JsonElement>>();
+        foreach (var entry in batch.EnumerateObject())
+        {
+            calls.Add(new(entry.Name, entry.Value));
+        }
+
         if (runner.CheckBatchSize(calls.Count) is { } tooMany)
         {
             await writer.WriteErrorAsync(http, caller, StatusCodes.Status400BadRequest, tooMany);
             return;
         }
 
-        calls.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        calls.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
         var answers = await runner.RunBatchAsync(calls, BatchOrder.Sequential, (entry, token) => RunEntryAsync(caller, entry, token), http.RequestAborted);
         await writer.WriteBatchAsync(http, caller, answers);
     }
 
     /// <summary>One keyed entry and its answer.</summary>
-    private async ValueTask<KeyValuePair<string, CallAnswer>> RunEntryAsync(Caller caller, JsonProperty entry, CancellationToken cancellationToken)
+    private async ValueTask<KeyValuePair<string, CallAnswer>> RunEntryAsync(
+        Caller caller, KeyValuePair<string, JsonElement> entry, CancellationToken cancellationToken)
     {
         if (entry.Value.ValueKind != JsonValueKind.Object)
         {
-            return new(entry.Name, CallAnswer.Failed(ErrorTable.Malformed(
-                $"Batch entry '{entry.Name}' must be an object with 'method' and 'parameters'.")));
+            return new(entry.Key, CallAnswer.Failed(ErrorTable.Malformed(
+                $"Batch entry '{entry.Key}' must be an object with 'method' and 'parameters'.")));
         }
 
         var call = TotoEnvelope.Read(entry.Value, pathMethod: null);
         if (call.Error is { } error)
         {
-            return new(entry.Name, CallAnswer.Failed(error));
+            return new(entry.Key, CallAnswer.Failed(error));
         }
 
-        return new(entry.Name, await runner.RunScopedAsync(call.MethodName, new CallParameters(call.Parameters), caller, cancellationToken));
+        return new(entry.Key, await runner.RunScopedAsync(call.MethodName, new CallParameters(call.Parameters), caller, cancellationToken));
     }
 
     private static string Describe(JsonValueKind kind) => kind switch
