@@ -18,7 +18,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-if [[ $quick -eq 1 ]]; then duration=2s; rounds=1; else duration=10s; rounds=3; fi
+if [[ $quick -eq 1 ]]; then duration=2s; rounds=1; else duration=10s; rounds=5; fi
 connections=32
 threads=2
 
@@ -234,8 +234,17 @@ for line in open(os.environ["STARTUPS"]):
     variant, ms = line.split()
     startups.setdefault(variant, []).append(int(ms))
 rows = [line.split("\t") for line in open(path) if line.strip()]
+def values(server, scenario, column):
+    return [float(r[column]) for r in rows if r[0] == server and r[1] == scenario]
 def median(server, scenario, column):
-    return statistics.median(float(r[column]) for r in rows if r[0] == server and r[1] == scenario)
+    return statistics.median(values(server, scenario, column))
+def ratios(scenario, column):
+    # Round by round: each round's two runs are minutes apart at most, so a drift in the machine cancels in their ratio.
+    return [t / b for t, b in zip(values("tessera", scenario, column), values("baseline", scenario, column))]
+def paired(scenario, column):
+    r = ratios(scenario, column)
+    spread = f" ({min(r):.2f}-{max(r):.2f})" if len(r) > 1 else ""
+    return f"{statistics.median(r):.2f}x{spread}"
 names = {"envelope": "greeting.hello, Toto envelope (POST /)", "get": "greeting.hello, URL-style GET",
          "jsonrpc": "greeting.hello, JSON-RPC (POST /api)", "batch": "Toto batch of 10 greeting.hello",
          "auth": "authenticated counter.increment (session lookup + state write)",
@@ -248,6 +257,8 @@ lines = [
     f"# Load report ({datetime.date.today().isoformat()})", "",
     f"Machine: {os.cpu_count()} cores ({cpu}), {memory} GiB; .NET {subprocess.run(['dotnet', '--version'], capture_output=True, text=True).stdout.strip()}; "
     f"wrk {connections} connections, 2 threads, {duration} per run, {rounds} round(s), baseline and Tessera alternating; medians. "
+    "A ratio is the median of the rounds' own ratios (Tessera's run against the baseline's run beside it), with the "
+    "lowest and highest round in brackets: a target inside that range is a tie, not a result. "
     f"Command: `bench/load/run.sh{' --quick' if rounds == '1' else ''}`.", "",
     "| scenario | baseline req/s | Tessera req/s | ratio | baseline p50 / p99 ms | Tessera p50 / p99 ms | p99 ratio |",
     "|---|---:|---:|---:|---:|---:|---:|",
@@ -255,7 +266,7 @@ lines = [
 for key in ["envelope", "get", "jsonrpc", "xmlrpc", "msgpack", "batch", "jsonrpc_batch", "websocket", "auth", "signed"]:
     b, t = median("baseline", key, 2), median("tessera", key, 2)
     bp50, bp99, tp50, tp99 = median("baseline", key, 3), median("baseline", key, 4), median("tessera", key, 3), median("tessera", key, 4)
-    lines.append(f"| {names[key]} | {b:,.0f} | {t:,.0f} | {t / b:.2f}x | {bp50:.2f} / {bp99:.2f} | {tp50:.2f} / {tp99:.2f} | {tp99 / bp99:.2f}x |")
+    lines.append(f"| {names[key]} | {b:,.0f} | {t:,.0f} | {paired(key, 2)} | {bp50:.2f} / {bp99:.2f} | {tp50:.2f} / {tp99:.2f} | {paired(key, 4)} |")
 single, batched = median("tessera", "envelope", 2), median("tessera", "batch", 2) * 10
 rpc_single, rpc_batched = median("tessera", "jsonrpc", 2), median("tessera", "jsonrpc_batch", 2) * 10
 signed, unsigned = median("tessera", "signed", 2), median("tessera", "unsigned-client", 2)
