@@ -35,20 +35,38 @@ internal sealed class CallRunner(
     private readonly int _concurrency = options.Value.BatchConcurrency;
 
     /// <summary>Runs one call with the services given (a single call uses the request's own scope).</summary>
-    public async ValueTask<CallAnswer> RunAsync(
+    public ValueTask<CallAnswer> RunAsync(
         string? name, CallParameters parameters, Caller caller, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var outcome = await dispatcher.DispatchAsync(name, parameters, caller, services, cancellationToken);
-        return Serialize(outcome);
+        var dispatching = dispatcher.DispatchAsync(name, parameters, caller, services, cancellationToken);
+        return dispatching.IsCompletedSuccessfully ? new(Serialize(dispatching.Result)) : SerializeAsync(dispatching);
     }
 
+    private async ValueTask<CallAnswer> SerializeAsync(ValueTask<CallOutcome> dispatching) => Serialize(await dispatching);
+
     /// <summary>Runs one call in a DI scope of its own (a batch entry, a WebSocket message), created if the call uses it.</summary>
-    public async ValueTask<CallAnswer> RunScopedAsync(
+    public ValueTask<CallAnswer> RunScopedAsync(
         string? name, CallParameters parameters, Caller caller, CancellationToken cancellationToken)
     {
-        await using var scope = new LazyServiceScope(scopes);
-        var outcome = await dispatcher.DispatchAsync(name, parameters, caller, scope, cancellationToken);
-        return Serialize(outcome);
+        // Most entries finish at once and use no scope: they are answered here, without an async method's machinery
+        // (a fifth of a batch entry's time went to the nested state machines).
+        var scope = new LazyServiceScope(scopes);
+        var dispatching = dispatcher.DispatchAsync(name, parameters, caller, scope, cancellationToken);
+        if (dispatching.IsCompletedSuccessfully && !scope.Created)
+        {
+            return new ValueTask<CallAnswer>(Serialize(dispatching.Result));
+        }
+
+        return FinishScopedAsync(dispatching, scope);
+    }
+
+    private async ValueTask<CallAnswer> FinishScopedAsync(ValueTask<CallOutcome> dispatching, LazyServiceScope scope)
+    {
+        await using (scope)
+        {
+            // Serialized inside the scope: a result may still read from the call's scoped services.
+            return Serialize(await dispatching);
+        }
     }
 
     /// <summary>The refusal of a batch over <c>max_batch_size</c> entries, or null when it may run.</summary>

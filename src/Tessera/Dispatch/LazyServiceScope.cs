@@ -11,6 +11,9 @@ internal sealed class LazyServiceScope(IServiceScopeFactory factory) : IServiceP
 {
     private IServiceScope? _scope;
 
+    /// <summary>Whether the call asked for a service, so there is a scope to dispose.</summary>
+    public bool Created => Volatile.Read(ref _scope) is not null;
+
     private IServiceProvider Services
     {
         get

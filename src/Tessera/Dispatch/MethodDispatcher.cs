@@ -24,63 +24,148 @@ internal sealed class MethodDispatcher(
 {
     private readonly bool _includeDetails = environment.IsDevelopment();
 
-    public async ValueTask<CallOutcome> DispatchAsync(
+    /// <summary>Runs one call: look up, authorize, bind, invoke; every failure becomes the outcome's error.</summary>
+    /// <remarks>
+    /// Most calls finish at once (nothing to wait for in the store, a method that completes synchronously): those run
+    /// start to end without an async method's state machine, and only a call that has to wait continues in one. The
+    /// nested state machines were a fifth of a batch entry's time. Like an async method, this one leaves the caller's
+    /// execution context as it found it: a call's span, or an <c>AsyncLocal</c> a method sets, never leaks into the
+    /// next entry of a batch.
+    /// </remarks>
+    public ValueTask<CallOutcome> DispatchAsync(
         string? name,
         CallParameters parameters,
         Caller caller,
         IServiceProvider services,
         CancellationToken cancellationToken)
     {
-        var transport = caller.Transport;
         if (string.IsNullOrEmpty(name))
         {
-            return CallOutcome.Failed(ErrorTable.MissingMethod());
+            return new(CallOutcome.Failed(ErrorTable.MissingMethod()));
         }
 
         if (!registry.TryGet(name, out var method))
         {
             Log.UnknownMethod(logger, name);
-            return CallOutcome.Failed(ErrorTable.MethodNotFound(name));
+            return new(CallOutcome.Failed(ErrorTable.MethodNotFound(name)));
         }
 
+        var context = ExecutionContext.Capture();
+        var call = default(CallInProgress);
+        try
+        {
+            call = Begin(method, caller, services, cancellationToken);
+            var authorizing = method.Access.IsNone ? default : AuthorizeAsync(method, call.Context);
+            return authorizing.IsCompletedSuccessfully
+                ? Run(call, parameters, authorizing.Result)
+                : AuthorizeThenRunAsync(call, parameters, authorizing);
+        }
+        catch (Exception exception)
+        {
+            // As from an async method: the failure is in the task, not thrown at the caller.
+            call.Activity?.Dispose();
+            return ValueTask.FromException<CallOutcome>(exception);
+        }
+        finally
+        {
+            if (context is not null && ExecutionContext.Capture() != context)
+            {
+                ExecutionContext.Restore(context);
+            }
+        }
+    }
+
+    /// <summary>A call's span, transaction id and context, from the start of its dispatch to its <see cref="End"/>.</summary>
+    private readonly record struct CallInProgress(MethodDescriptor Method, MethodContext Context, Activity? Activity, long Started);
+
+    private CallInProgress Begin(MethodDescriptor method, Caller caller, IServiceProvider services, CancellationToken cancellationToken)
+    {
         var started = telemetry.MeasuresDuration ? time.GetTimestamp() : 0;
         var transactionId = TransactionIds.Shared.Next();
-        using var activity = TesseraTelemetry.ActivitySource.StartActivity(method.ActivityName, ActivityKind.Internal);
+        var activity = TesseraTelemetry.ActivitySource.StartActivity(method.ActivityName, ActivityKind.Internal);
         if (activity is not null)
         {
             activity.SetTag("rpc.system", "tessera");
             activity.SetTag("rpc.method", method.Name);
-            activity.SetTag("tessera.transport", transport);
+            activity.SetTag("tessera.transport", caller.Transport);
             activity.SetTag("tessera.transaction_id", transactionId);
         }
 
         var context = new MethodContext(method.Name, caller, services, transactionId, cancellationToken);
-        var error = method.Access.IsNone ? null : await AuthorizeAsync(method, context);
-        object? result = null;
-        object?[] arguments = [];
-        if (error is null && method.RateLimiter is { } limiter)
+        return new CallInProgress(method, context, activity, started);
+    }
+
+    /// <summary>The rate limit, then the arguments: an error, or none and the arguments to call with.</summary>
+    private MethodError? Prepare(MethodDescriptor method, CallParameters parameters, MethodContext context, out object?[] arguments)
+    {
+        arguments = [];
+        return (method.RateLimiter is { } limiter ? Limit(method, limiter, context) : null)
+            ?? ArgumentBinder.Bind(method, parameters, context, out arguments);
+    }
+
+    /// <summary>The call once its access rules were checked: rate limit, arguments, the method.</summary>
+    private ValueTask<CallOutcome> Run(CallInProgress call, CallParameters parameters, MethodError? refused)
+    {
+        var arguments = Array.Empty<object?>();
+        refused ??= Prepare(call.Method, parameters, call.Context, out arguments);
+        if (refused is not null)
         {
-            error = Limit(method, limiter, context);
+            return new(End(call, null, refused));
         }
 
-        if (error is null)
+        var running = InvokeAsync(call.Method, call.Context, arguments);
+        if (!running.IsCompletedSuccessfully)
         {
-            error = ArgumentBinder.Bind(method, parameters, context, out arguments);
+            return FinishAsync(call, running);
         }
 
-        if (error is null)
+        var (result, error) = running.Result;
+        return new(End(call, result, error));
+    }
+
+    private async ValueTask<CallOutcome> AuthorizeThenRunAsync(CallInProgress call, CallParameters parameters, ValueTask<MethodError?> authorizing)
+    {
+        try
         {
-            (result, error) = await InvokeAsync(method, context, arguments);
+            return await Run(call, parameters, await authorizing);
+        }
+        catch
+        {
+            call.Activity?.Dispose();
+            throw;
+        }
+    }
+
+    private async ValueTask<CallOutcome> FinishAsync(CallInProgress call, ValueTask<(object? Result, MethodError? Error)> running)
+    {
+        try
+        {
+            var (result, error) = await running;
+            return End(call, result, error);
+        }
+        catch
+        {
+            call.Activity?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Closes the call's span and counts it.</summary>
+    private CallOutcome End(CallInProgress call, object? result, MethodError? error)
+    {
+        if (call.Activity is { } activity)
+        {
+            if (error is not null)
+            {
+                activity.SetStatus(ActivityStatusCode.Error);
+                activity.SetTag("tessera.error_code", error.Code);
+            }
+
+            activity.Dispose();
         }
 
-        if (error is not null)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error);
-            activity?.SetTag("tessera.error_code", error.Code);
-        }
-
-        telemetry.Record(method.Name, transport, error?.Code, started == 0 ? null : time.GetElapsedTime(started));
-        return new CallOutcome(method, result, error, transactionId);
+        telemetry.Record(call.Method.Name, call.Context.Caller.Transport, error?.Code, call.Started == 0 ? null : time.GetElapsedTime(call.Started));
+        return new CallOutcome(call.Method, result, error, call.Context.TransactionId);
     }
 
     /// <summary>
@@ -118,32 +203,70 @@ internal sealed class MethodDispatcher(
         }
     }
 
-    private async ValueTask<(object? Result, MethodError? Error)> InvokeAsync(
+    /// <summary>Runs the method (through its filters); a method that completed at once is answered without waiting.</summary>
+    private ValueTask<(object? Result, MethodError? Error)> InvokeAsync(
         MethodDescriptor method,
         MethodContext context,
         object?[] arguments)
+    {
+        if (method.DisposesTarget)
+        {
+            return InvokeAndDisposeAsync(method, context, arguments);
+        }
+
+        try
+        {
+            var running = Invoke(method, context, method.TargetFactory?.Invoke(context.Services), arguments);
+            return running.IsCompletedSuccessfully ? new((running.Result, null)) : AwaitResultAsync(method, context, running);
+        }
+        catch (Exception exception)
+        {
+            return new((null, Failure(method, context, exception)));
+        }
+    }
+
+    private static ValueTask<object?> Invoke(MethodDescriptor method, MethodContext context, object? target, object?[] arguments) =>
+        method.Pipeline is null
+            ? method.Invoker(target, arguments)
+            : method.Pipeline(new MethodInvocationContext(context, target, arguments));
+
+    private async ValueTask<(object? Result, MethodError? Error)> AwaitResultAsync(
+        MethodDescriptor method, MethodContext context, ValueTask<object?> running)
+    {
+        try
+        {
+            return (await running, null);
+        }
+        catch (Exception exception)
+        {
+            return (null, Failure(method, context, exception));
+        }
+    }
+
+    /// <summary>A method on a target Tessera created (not a DI service): the target is disposed after the call.</summary>
+    private async ValueTask<(object? Result, MethodError? Error)> InvokeAndDisposeAsync(
+        MethodDescriptor method, MethodContext context, object?[] arguments)
     {
         object? target = null;
         try
         {
             target = method.TargetFactory?.Invoke(context.Services);
-            var result = method.Pipeline is null
-                ? await method.Invoker(target, arguments)
-                : await method.Pipeline(new MethodInvocationContext(context, target, arguments));
-            return (result, null);
+            return (await Invoke(method, context, target, arguments), null);
         }
         catch (Exception exception)
         {
-            LogFailure(method, context, exception);
-            return (null, ErrorTable.FromException(exception, context.TransactionId, _includeDetails));
+            return (null, Failure(method, context, exception));
         }
         finally
         {
-            if (method.DisposesTarget)
-            {
-                await DisposeAsync(target);
-            }
+            await DisposeAsync(target);
         }
+    }
+
+    private MethodError Failure(MethodDescriptor method, MethodContext context, Exception exception)
+    {
+        LogFailure(method, context, exception);
+        return ErrorTable.FromException(exception, context.TransactionId, _includeDetails);
     }
 
     private void LogFailure(MethodDescriptor method, MethodContext context, Exception exception)

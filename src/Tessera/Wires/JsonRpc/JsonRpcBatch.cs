@@ -56,7 +56,7 @@ internal static class JsonRpcBatch
         return writer.Write(output, outcomes, asArray: true);
     }
 
-    private static async ValueTask<JsonRpcOutcome> RunAsync(
+    private static ValueTask<JsonRpcOutcome> RunAsync(
         JsonElement element,
         CallRunner runner,
         Caller caller,
@@ -67,19 +67,45 @@ internal static class JsonRpcBatch
         var request = JsonRpcRequest.Read(element);
         if (request.Invalid is { } invalid)
         {
-            return JsonRpcOutcome.Refused(invalid, request.Id);
+            return new(JsonRpcOutcome.Refused(invalid, request.Id));
         }
 
-        if (special is not null && await special(request) is { } specialAnswer)
+        return special is null
+            ? RunCallAsync(request, runner, caller, requestServices, cancellationToken)
+            : RunSpecialAsync(request, runner, caller, requestServices, special, cancellationToken);
+    }
+
+    private static async ValueTask<JsonRpcOutcome> RunSpecialAsync(
+        JsonRpcRequest request,
+        CallRunner runner,
+        Caller caller,
+        IServiceProvider? requestServices,
+        SpecialCall special,
+        CancellationToken cancellationToken)
+    {
+        if (await special(request) is { } specialAnswer)
         {
             return request.IsNotification ? JsonRpcOutcome.Silent : new JsonRpcOutcome(request.Id, default, Written: specialAnswer);
         }
 
+        return await RunCallAsync(request, runner, caller, requestServices, cancellationToken);
+    }
+
+    /// <summary>The request as a call; one that finishes at once is answered without an async method's machinery.</summary>
+    private static ValueTask<JsonRpcOutcome> RunCallAsync(
+        JsonRpcRequest request, CallRunner runner, Caller caller, IServiceProvider? requestServices, CancellationToken cancellationToken)
+    {
         var parameters = new CallParameters(request.Params);
         // A single HTTP request's call uses the request's scope; batch entries and socket messages get their own.
-        var answer = requestServices is null
-            ? await runner.RunScopedAsync(request.Method, parameters, caller, cancellationToken)
-            : await runner.RunAsync(request.Method, parameters, caller, requestServices, cancellationToken);
-        return request.IsNotification ? JsonRpcOutcome.Silent : new JsonRpcOutcome(request.Id, answer);
+        var answering = requestServices is null
+            ? runner.RunScopedAsync(request.Method, parameters, caller, cancellationToken)
+            : runner.RunAsync(request.Method, parameters, caller, requestServices, cancellationToken);
+        return answering.IsCompletedSuccessfully ? new(Outcome(request, answering.Result)) : OutcomeAsync(request, answering);
+
+        static async ValueTask<JsonRpcOutcome> OutcomeAsync(JsonRpcRequest request, ValueTask<CallAnswer> answering) =>
+            Outcome(request, await answering);
     }
+
+    private static JsonRpcOutcome Outcome(JsonRpcRequest request, CallAnswer answer) =>
+        request.IsNotification ? JsonRpcOutcome.Silent : new JsonRpcOutcome(request.Id, answer);
 }

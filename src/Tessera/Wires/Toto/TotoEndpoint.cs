@@ -234,22 +234,27 @@ internal sealed class TotoEndpoint(
     }
 
     /// <summary>One keyed entry and its answer.</summary>
-    private async ValueTask<KeyValuePair<string, CallAnswer>> RunEntryAsync(
+    private ValueTask<KeyValuePair<string, CallAnswer>> RunEntryAsync(
         Caller caller, KeyValuePair<string, JsonElement> entry, CancellationToken cancellationToken)
     {
         if (entry.Value.ValueKind != JsonValueKind.Object)
         {
-            return new(entry.Key, CallAnswer.Failed(ErrorTable.Malformed(
-                $"Batch entry '{entry.Key}' must be an object with 'method' and 'parameters'.")));
+            return new(new KeyValuePair<string, CallAnswer>(entry.Key, CallAnswer.Failed(ErrorTable.Malformed(
+                $"Batch entry '{entry.Key}' must be an object with 'method' and 'parameters'."))));
         }
 
         var call = TotoEnvelope.Read(entry.Value, pathMethod: null);
         if (call.Error is { } error)
         {
-            return new(entry.Key, CallAnswer.Failed(error));
+            return new(new KeyValuePair<string, CallAnswer>(entry.Key, CallAnswer.Failed(error)));
         }
 
-        return new(entry.Key, await runner.RunScopedAsync(call.MethodName, new CallParameters(call.Parameters), caller, cancellationToken));
+        var running = runner.RunScopedAsync(call.MethodName, new CallParameters(call.Parameters), caller, cancellationToken);
+        return running.IsCompletedSuccessfully
+            ? new(new KeyValuePair<string, CallAnswer>(entry.Key, running.Result))
+            : Keyed(entry.Key, running);
+
+        static async ValueTask<KeyValuePair<string, CallAnswer>> Keyed(string key, ValueTask<CallAnswer> running) => new(key, await running);
     }
 
     private static string Describe(JsonValueKind kind) => kind switch
