@@ -7,6 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tessera.Auth;
 using Tessera.Auth.Sessions;
@@ -71,6 +72,7 @@ public static class TesseraServiceCollectionExtensions
         services.AddOptions<HostOptions>().Configure<IOptions<TesseraOptions>>((host, tessera) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(tessera.Value.ShutdownTimeoutSeconds));
 
+        services.AddSingleton<IConfigureOptions<LoggerFilterOptions>, SilentRequestDiagnostics>();
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TesseraTelemetry>();
