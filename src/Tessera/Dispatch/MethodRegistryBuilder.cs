@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.ComponentModel;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Dispatch.Binding;
 
@@ -17,7 +18,8 @@ internal sealed class MethodRegistryBuilder(
     IServiceProviderIsService? services,
     IReadOnlyList<IMethodFilter> filters,
     bool sessionsEnabled,
-    RateLimiting.RateLimiters? rateLimiters = null)
+    RateLimiting.RateLimiters? rateLimiters = null,
+    IAuthorizationPolicyProvider? authorization = null)
 {
     private readonly ParameterDescriptorFactory _parameters = new(json, services);
     private readonly Dictionary<string, MethodDescriptor> _methods = new(StringComparer.Ordinal);
@@ -177,6 +179,10 @@ internal sealed class MethodRegistryBuilder(
             ?? throw new MethodDefinitionException(
                 $"[RateLimit(\"{rateLimit}\")] names no policy; define it with --Tessera:RateLimits:{rateLimit}:PermitLimit=N " +
                 $"or AddRateLimit(\"{rateLimit}\", ...) (defined: {string.Join(", ", (rateLimiters?.Names ?? []).Order(StringComparer.Ordinal))}).");
+        var access = Auth.AccessRequirement.For(
+            method,
+            injectsSession: parameters.Any(p => p.Source is ParameterSource.Session or ParameterSource.Account));
+        RequireDefined(access.Policies);
         var (targetFactory, disposesTarget) = handler is null && !method.IsStatic
             ? TargetFactory(method.DeclaringType!)
             : (null, false);
@@ -199,10 +205,33 @@ internal sealed class MethodRegistryBuilder(
             RateLimiter = limiter,
             AllowsGet = method.GetCustomAttribute<MethodAttribute>()?.AllowGet == true && !SafeVerbs.NeverByGet(name),
             DeclaredErrors = [.. method.GetCustomAttributes<MethodErrorAttribute>()],
-            Access = Auth.AccessRequirement.For(
-                method,
-                injectsSession: parameters.Any(p => p.Source is ParameterSource.Session or ParameterSource.Account)),
+            Access = access,
         };
+    }
+
+    /// <summary>
+    /// <c>[Authorize(Policy = "p")]</c> needs ASP.NET Core authorization with that policy. Checked here, like a
+    /// rate-limit policy, so a missing one stops start-up instead of failing every call.
+    /// </summary>
+    private void RequireDefined(IReadOnlyList<string> policies)
+    {
+        foreach (var policy in policies)
+        {
+            if (authorization is null)
+            {
+                throw new MethodDefinitionException(
+                    $"[Authorize(Policy = \"{policy}\")] needs ASP.NET Core authorization; register it and the policy with " +
+                    $"builder.Services.AddAuthorization(o => o.AddPolicy(\"{policy}\", ...)).");
+            }
+
+            // The default provider answers at once; this runs once per policy, at start-up.
+            if (authorization.GetPolicyAsync(policy).GetAwaiter().GetResult() is null)
+            {
+                throw new MethodDefinitionException(
+                    $"[Authorize(Policy = \"{policy}\")] names no policy; define it with " +
+                    $"builder.Services.AddAuthorization(o => o.AddPolicy(\"{policy}\", ...)).");
+            }
+        }
     }
 
     private System.Text.Json.Serialization.Metadata.JsonTypeInfo ResultInfo(Type type)

@@ -55,7 +55,6 @@ public static class TesseraAccountsExtensions
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<AccountPolicy>()));
         services.AddHostedService<SessionCleanupService>();
-        services.AddAuthorization();
 
         builder.Methods.AddType<AccountMethods>();
         builder.Methods.AddType<AccountRecoveryMethods>();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -94,7 +95,8 @@ public static class TesseraServiceCollectionExtensions
             provider.GetService<IServiceProviderIsService>(),
             [.. provider.GetServices<IMethodFilter>()],
             sessionsEnabled: provider.GetService<SessionManager>() is not null,
-            provider.GetRequiredService<RateLimiters>()).Build());
+            provider.GetRequiredService<RateLimiters>(),
+            provider.GetService<IAuthorizationPolicyProvider>()).Build());
         services.TryAddSingleton<RateLimiters>();
         BindOptions<RateLimitOptions, RateLimitOptionsValidator>(services, RateLimitOptions.SectionName);
         BindOptions<MailOptions, MailOptionsValidator>(services, MailOptions.SectionName);

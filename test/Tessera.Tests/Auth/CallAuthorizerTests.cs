@@ -78,6 +78,35 @@ public sealed class CallAuthorizerTests
     }
 
     [Fact]
+    public async Task AuthorizePolicy_WithoutAuthorizationRegistered_StopsStartUp_SayingHow()
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => TesseraTestHost.StartAsync(t => t.AddAccounts().Methods.AddType<Secure>()));
+
+        Assert.Contains("[Authorize(Policy = \"adults\")] needs ASP.NET Core authorization", failure.Message);
+        Assert.Contains("AddAuthorization(o => o.AddPolicy(\"adults\"", failure.Message);
+    }
+
+    [Fact]
+    public async Task AuthorizePolicy_ThatIsNotDefined_StopsStartUp_NamingIt()
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => TesseraTestHost.StartAsync(t =>
+        {
+            t.AddAccounts().Methods.AddType<Secure>();
+            t.Services.AddAuthorization(o => o.AddPolicy("staff", p => p.RequireAuthenticatedUser()));
+        }));
+
+        Assert.Contains("[Authorize(Policy = \"adults\")] names no policy", failure.Message);
+    }
+
+    [Fact]
+    public async Task Accounts_RegisterNoAspNetCoreAuthorization_SoNoAuthorizationMiddlewareRunsPerRequest()
+    {
+        await using var host = await TesseraTestHost.StartAsync(t => t.AddAccounts());
+
+        Assert.Null(host.Services.GetService<Microsoft.AspNetCore.Authorization.IAuthorizationHandlerProvider>());
+    }
+
+    [Fact]
     public async Task ApiToken_FromHeaderOrCookie_IsAccepted_OtherwiseAccessDenied()
     {
         await using var host = await AuthHosts.StartAsync(o => o.Configuration["Tessera:Security:ApiTokenHashes"] = TokenHash);

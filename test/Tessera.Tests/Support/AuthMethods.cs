@@ -50,6 +50,15 @@ public static class AuthHosts
 {
     public const string Password = "CorrectHorse!Battery7";
 
+    /// <summary>Accounts, <see cref="Secure"/>'s methods and the "adults" policy they name.</summary>
+    public static ITesseraBuilder AddSecure(ITesseraBuilder tessera)
+    {
+        tessera.AddAccounts().Methods.AddType<Secure>();
+        tessera.Services.AddAuthorization(o => o.AddPolicy("adults", p => p.RequireAssertion(
+            c => (c.Resource as MethodContext)?.Account?.Field<int>("age") >= 18)));
+        return tessera;
+    }
+
     /// <summary>A service with accounts, <see cref="Secure"/>, and an "adults" policy, on the given store.</summary>
     public static Task<TesseraTestHost> StartAsync(
         Action<TesseraTestHostOptions>? options = null,
@@ -58,9 +67,7 @@ public static class AuthHosts
         TesseraTestHost.StartAsync(
             t =>
             {
-                t.AddAccounts().Methods.AddType<Secure>();
-                t.Services.AddAuthorization(o => o.AddPolicy("adults", p => p.RequireAssertion(
-                    c => (c.Resource as MethodContext)?.Account?.Field<int>("age") >= 18)));
+                AddSecure(t);
                 configure?.Invoke(t);
             },
             o =>

@@ -8,7 +8,7 @@ public sealed class WebSocketTests
 {
     private static Task<TesseraTestHost> Start(Action<TesseraTestHostOptions>? options = null) =>
         TesseraTestHost.StartAsync(
-            t => t.AddAccounts().Methods.AddAssembly(typeof(HelloService.Greeting).Assembly).AddType<Secure>(),
+            t => AuthHosts.AddSecure(t).Methods.AddAssembly(typeof(HelloService.Greeting).Assembly),
             o =>
             {
                 o.UseKestrel = true;
