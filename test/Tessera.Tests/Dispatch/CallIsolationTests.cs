@@ -91,20 +91,13 @@ public sealed class CallIsolationTests
     [Fact]
     public async Task Batch_EntriesSpans_AreSiblings_WhenAnEntryWaits()
     {
-        var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Tessera",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new TesseraSpans();
         await using var host = await StartAsync();
 
         var response = await host.Toto.BatchAsync([("a", "iso.set_later", new { value = "x" }), ("b", "iso.get", null), ("c", "iso.set", new { value = "y" })]);
 
         Assert.Equal(200, response.StatusCode);
-        var ours = spans.Where(s => s.DisplayName.StartsWith("iso.", StringComparison.Ordinal)).ToArray();
+        var ours = spans.Stopped.Where(s => s.DisplayName.StartsWith("iso.", StringComparison.Ordinal)).ToArray();
         Assert.Equal(3, ours.Length);
         Assert.All(ours, s => Assert.DoesNotContain(ours, other => other.SpanId == s.ParentSpanId));
         Assert.Single(ours.Select(s => s.ParentSpanId).Distinct());

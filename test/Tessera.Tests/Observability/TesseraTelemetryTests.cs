@@ -39,19 +39,12 @@ public sealed class TesseraTelemetryTests
     [Fact]
     public async Task Calls_EachGetASpanWithMethodTransportAndTransactionId()
     {
-        var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Tessera",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new TesseraSpans();
         await using var host = await Hosts.StartAsync(t => t.Methods.Add("tel.span_probe", (int a) => a));
 
         await host.Toto.BatchAsync([("x", "tel.span_probe", new { a = 1 }), ("y", "tel.span_probe", new { a = "bad" })]);
 
-        var ours = spans.Where(s => s.DisplayName == "tel.span_probe").ToArray();
+        var ours = spans.Stopped.Where(s => s.DisplayName == "tel.span_probe").ToArray();
         Assert.Equal(2, ours.Length);
         Assert.All(ours, s => Assert.Equal("toto", s.GetTagItem("tessera.transport")));
         Assert.NotEqual(ours[0].GetTagItem("tessera.transaction_id"), ours[1].GetTagItem("tessera.transaction_id"));
