@@ -9,9 +9,10 @@ namespace Tessera.Hosting;
 /// enabled at any level ASP.NET Core starts an <c>Activity</c> and a logging scope for every request. Under the usual
 /// production setting (<c>Microsoft.AspNetCore</c> at Warning) that is work nobody sees: 6-11% of a small call's
 /// throughput on the load harness's two cores, and part of what an idle event stream keeps. Any rule that lets the
-/// category write (Information for it, for <c>Microsoft.AspNetCore</c>, for a provider) keeps it on, and the rule is
-/// worked out again whenever the logging configuration reloads. Tracing (an <c>ActivityListener</c>, OpenTelemetry)
-/// still gets its request activity: ASP.NET Core creates it for listeners whatever the logger says.
+/// category write (Information for <c>Microsoft.AspNetCore</c>, for a provider), or any level set for the category
+/// itself, keeps it on, and the rule is worked out again whenever the logging configuration reloads. Tracing (an
+/// <c>ActivityListener</c>, OpenTelemetry) still gets its request activity: ASP.NET Core creates it for listeners
+/// whatever the logger says.
 /// </summary>
 internal sealed class SilentRequestDiagnostics : IConfigureOptions<LoggerFilterOptions>
 {
@@ -26,8 +27,8 @@ internal sealed class SilentRequestDiagnostics : IConfigureOptions<LoggerFilterO
     }
 
     /// <summary>
-    /// Whether the rules give the category (for every provider) a level above Information. Rules this cannot read
-    /// (a filter function, a wildcard) leave the logger as it is.
+    /// Whether the rules give the category (for every provider) a level above Information, without naming it. Rules
+    /// this cannot read (a filter function, a wildcard) leave the logger as it is.
     /// </summary>
     private static bool WritesNothing(LoggerFilterOptions options)
     {
@@ -44,7 +45,9 @@ internal sealed class SilentRequestDiagnostics : IConfigureOptions<LoggerFilterO
                 continue;
             }
 
-            if (rule.Filter is not null)
+            // A rule naming this very category is someone's choice (Warning keeps the activity and scope without the
+            // request lines), and so is a filter function: either leaves the logger as configured.
+            if (rule.Filter is not null || string.Equals(rule.CategoryName, Category, StringComparison.OrdinalIgnoreCase))
             {
                 return false;
             }

@@ -82,6 +82,16 @@ public sealed class SilentRequestDiagnosticsTests
     }
 
     [Fact]
+    public async Task TheCategorySetToWarning_KeepsTheActivity_WithoutRequestLines()
+    {
+        var (activity, logs) = await CallAsync(
+            ("Logging:LogLevel:Microsoft.AspNetCore", "Warning"), ("Logging:LogLevel:" + SilentRequestDiagnostics.Category, "Warning"));
+
+        Assert.True(activity);
+        Assert.DoesNotContain(logs.Lines, line => line.Category == SilentRequestDiagnostics.Category);
+    }
+
+    [Fact]
     public async Task AspNetCoreAtInformation_KeepsTheRequestLogs()
     {
         var (activity, logs) = await CallAsync(("Logging:LogLevel:Microsoft.AspNetCore", "Information"));
@@ -94,6 +104,7 @@ public sealed class SilentRequestDiagnosticsTests
     [InlineData(null, null, LogLevel.Warning, true)]
     [InlineData(null, "Microsoft.AspNetCore", LogLevel.Information, false)]
     [InlineData(null, "Microsoft.AspNetCore.Hosting", LogLevel.Error, true)]
+    [InlineData(null, SilentRequestDiagnostics.Category, LogLevel.Warning, false)]
     [InlineData("Console", null, LogLevel.Information, false)]
     [InlineData("Console", "Microsoft.AspNetCore", LogLevel.Warning, true)]
     [InlineData("Console", "Other.Category", LogLevel.Debug, true)]
