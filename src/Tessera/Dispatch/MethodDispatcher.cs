@@ -198,8 +198,7 @@ internal sealed class MethodDispatcher(
         }
         catch (Exception exception)
         {
-            LogFailure(method, context, exception);
-            return ErrorTable.FromException(exception, context.TransactionId, _includeDetails);
+            return Failure(method, context, exception);
         }
     }
 
