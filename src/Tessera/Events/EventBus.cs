@@ -39,6 +39,7 @@ internal sealed class EventBus(
     private readonly ConcurrentDictionary<EventSubscription, long> _subscriptions = new();
     private long _joined;
     private int _changes;
+    private Action<EventSubscription>? _remove;
     private int _deliveringAt = -1;
     private EventSubscription[] _delivering = [];
     private long _lastDelivered;
@@ -96,11 +97,20 @@ internal sealed class EventBus(
     }
 
     /// <summary>Subscribes a quick callback, for connections and waiters; dispose the result to stop.</summary>
-    public IDisposable AddInline(TopicPattern pattern, string? userId, bool trusted, bool once, Action<EventMessage> deliver)
+    public IDisposable AddInline(TopicPattern pattern, string? userId, bool trusted, bool once, Action<EventMessage> deliver) =>
+        AddInline(pattern, userId, trusted, once, static (deliver, message) => ((Action<EventMessage>)deliver)(message), deliver);
+
+    /// <summary>
+    /// Subscribes a quick static callback given <paramref name="state"/> with each event, for connections: no delegate
+    /// per connection. Dispose the result to stop.
+    /// </summary>
+    public IDisposable AddInline(
+        TopicPattern pattern, string? userId, bool trusted, bool once, Action<object, EventMessage> deliver, object state)
     {
-        var subscription = new InlineSubscription(pattern, userId, trusted, once, deliver);
+        // Disposing the subscription itself removes it (OnDone): no separate unsubscriber held by every open stream.
+        var subscription = new InlineSubscription(pattern, userId, trusted, once, deliver, state);
         Add(subscription);
-        return new Unsubscriber(this, subscription, null);
+        return subscription;
     }
 
     /// <summary>Events after <paramref name="afterId"/> that the subscriber may see, for resuming a stream.</summary>
@@ -238,7 +248,8 @@ internal sealed class EventBus(
 
     private void Add(EventSubscription subscription)
     {
-        subscription.OnDone = Remove;
+        // One delegate for every subscription, not one each (64 bytes held by every open stream).
+        subscription.OnDone = _remove ??= Remove;
         _subscriptions.TryAdd(subscription, Interlocked.Increment(ref _joined));
         Interlocked.Increment(ref _changes);
     }

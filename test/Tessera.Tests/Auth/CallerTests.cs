@@ -10,6 +10,28 @@ public sealed class CallerTests
 {
     private static Caller NewCaller() => new(new DefaultHttpContext(), Transports.Toto);
 
+    [Theory]
+    [InlineData("", "topics")]
+    [InlineData("?topics=a,b", "topics")]
+    [InlineData("?Topics=a&other=1&TOPICS=b", "topics")]
+    [InlineData("?topics=%61%2Cb+c&topics=", "topics")]
+    [InlineData("?topics", "topics")]
+    [InlineData("?a=1&&topics=x=y&", "topics")]
+    [InlineData("?topics=%zz%", "topics")]
+    [InlineData("?to%70ics=encoded+name", "topics")]
+    [InlineData("?other=1", "topics")]
+    [InlineData("?session_id=abc%2Bdef", "session_id")]
+    public void Query_ReadsAParameter_AsRequestQueryDoes(string query, string name)
+    {
+        var http = new DefaultHttpContext();
+        http.Request.QueryString = new QueryString(query);
+        var caller = new Caller(http, "sse", allowsQueryId: true);
+
+        var read = caller.Query(name);
+
+        Assert.Equal(http.Request.Query[name].ToString(), read);
+    }
+
     [Fact]
     public async Task ManyAskersAtOnce_RunTheLookUpOnce_AndAllGetItsOutcome()
     {

@@ -220,7 +220,7 @@ internal sealed class SessionManager(
             return (cookie, true);
         }
 
-        return (caller.AllowsQueryId ? request.Query[QueryName].ToString() : null, false);
+        return (caller.AllowsQueryId ? caller.Query(QueryName) : null, false);
     }
 
     /// <summary>

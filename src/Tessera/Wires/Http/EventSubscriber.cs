@@ -66,7 +66,7 @@ internal sealed class EventSubscriber
     }
 
     /// <summary>The signed-in user of a stream's caller (resolved once for the whole stream or socket), or null.</summary>
-    public static async Task<string?> UserOfAsync(Caller caller, SessionManager? sessions)
+    public static async ValueTask<string?> UserOfAsync(Caller caller, SessionManager? sessions)
     {
         if (sessions is null)
         {
@@ -77,10 +77,13 @@ internal sealed class EventSubscriber
         return load.Session?.UserId;
     }
 
-    public static async Task<EventSubscriber> OpenAsync(Caller caller, SessionManager? sessions, ITopicPolicy policy, IEnumerable<string> requested)
+    /// <summary>
+    /// Opens a subscription to <paramref name="requested"/>, a comma-separated list of topic patterns (blanks and
+    /// repeats ignored), for the caller's user; the subscriber says why when it is refused.
+    /// </summary>
+    public static async ValueTask<EventSubscriber> OpenAsync(Caller caller, SessionManager? sessions, ITopicPolicy policy, string requested)
     {
-        var http = caller.Http;
-        var texts = requested.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var texts = DistinctTopics(requested);
         if (texts.Count == 0)
         {
             return Refuse(StatusCodes.Status400BadRequest, "Name the topics to follow: /events?topics=chat.message,news.*");
@@ -88,23 +91,58 @@ internal sealed class EventSubscriber
 
         if (texts.Count > MaxPatterns)
         {
-            return Refuse(StatusCodes.Status400BadRequest, $"Follow at most {MaxPatterns} topic patterns per stream (got {texts.Count}).");
+            return Refuse(StatusCodes.Status400BadRequest, $"Follow at most {MaxPatterns} topic patterns per stream.");
         }
 
         var userId = await UserOfAsync(caller, sessions);
-        var patterns = new List<TopicPattern>();
-        foreach (var text in texts)
+        var patterns = new TopicPattern[texts.Count];
+        for (var i = 0; i < patterns.Length; i++)
         {
-            var (pattern, refusal) = await CheckAsync(text, userId, policy, http);
+            var (pattern, refusal) = await CheckAsync(texts[i], userId, policy, caller.Http);
             if (refusal is { } refused)
             {
                 return Refuse(refused.StatusCode, refused.Message);
             }
 
-            patterns.Add(pattern);
+            patterns[i] = pattern;
         }
 
         return new EventSubscriber(userId, patterns, null);
+    }
+
+    // A loop rather than Split, Select, Where, Distinct and ToList: those were a third of what opening a stream
+    // allocated in Tessera, and a stream names one or two topics. It stops one past the most allowed, so a hostile
+    // list of thousands costs no more than that.
+    private static List<string> DistinctTopics(string requested)
+    {
+        var texts = new List<string>(1);
+        foreach (var range in requested.AsSpan().Split(','))
+        {
+            var text = requested.AsSpan(range).Trim();
+            if (text.Length > 0 && !Contains(texts, text))
+            {
+                texts.Add(text.ToString());
+                if (texts.Count > MaxPatterns)
+                {
+                    break;
+                }
+            }
+        }
+
+        return texts;
+    }
+
+    private static bool Contains(List<string> texts, ReadOnlySpan<char> text)
+    {
+        foreach (var existing in texts)
+        {
+            if (text.SequenceEqual(existing))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static EventSubscriber Refuse(int statusCode, string message) => new(null, [], (statusCode, message));

@@ -26,105 +26,110 @@ internal sealed class SseEndpoint(
     ILogger<SseEndpoint> logger)
 {
     private readonly EventOptions _options = options.Value;
+    // Sent as they are by every stream: Kestrel copies what is written, so one array serves all.
+    private static readonly ReadOnlyMemory<byte> Retry = "retry: 2000\n\n"u8.ToArray();
+    private static readonly ReadOnlyMemory<byte> KeepAlive = ": keep-alive\n\n"u8.ToArray();
+
     private readonly SessionManager? _sessions = services.GetService<SessionManager>();
 
-    public async Task HandleAsync(HttpContext http)
+    public Task HandleAsync(HttpContext http)
     {
         cors.Apply(http.Request, http.Response);
         if (!HttpMethods.IsGet(http.Request.Method))
         {
             http.Response.Headers.Allow = "GET";
-            await PlainAsync(http, StatusCodes.Status405MethodNotAllowed, "Server-Sent Events are read with GET.");
-            return;
+            return PlainAsync(http, StatusCodes.Status405MethodNotAllowed, "Server-Sent Events are read with GET.");
         }
 
         var caller = new Caller(http, "sse", allowsQueryId: true);
-        var subscriber = await EventSubscriber.OpenAsync(caller, _sessions, policy, http.Request.Query["topics"].ToString().Split(','));
-        if (subscriber.Refusal is { } refusal)
-        {
-            await PlainAsync(http, refusal.StatusCode, refusal.Message);
-            return;
-        }
+        var opening = EventSubscriber.OpenAsync(caller, _sessions, policy, caller.Query("topics"));
+        // Most streams open without waiting (no session, or one found at once): they then keep one async state machine
+        // for as long as they stay open, not one per nested method (each about 170 bytes, held for hours).
+        return opening.IsCompletedSuccessfully ? ServeAsync(caller, opening.Result) : OpenThenServeAsync(caller, opening);
+    }
 
-        var stream = streams.Open(_options.EventQueueCapacity);
+    private async Task OpenThenServeAsync(Caller caller, ValueTask<EventSubscriber> opening) =>
+        await ServeAsync(caller, await opening);
+
+    private Task ServeAsync(Caller caller, EventSubscriber subscriber) => subscriber.Refusal is { } refusal
+        ? PlainAsync(caller.Http, refusal.StatusCode, refusal.Message)
+        : StreamAsync(caller.Http, subscriber, LastEventId(caller));
+
+    /// <summary>
+    /// Subscribes the stream, then sends the backlog a resuming client missed, queued events and keep-alives until the
+    /// client leaves or is cut off for falling behind.
+    /// </summary>
+    private async Task StreamAsync(HttpContext http, EventSubscriber subscriber, long? resumeAfter)
+    {
         // A cut-off client is told why once its pending writes drain; one that never reads again is dropped.
-        stream.WhenCutOff = () => _ = AbortIfStuckAsync(http, stream);
-        var subscriptions = new List<IDisposable>(subscriber.Patterns.Count);
+        var stream = streams.Open(_options.EventQueueCapacity, static (stream, http) => _ = AbortIfStuckAsync((HttpContext)http, stream), http);
+        var subscriptions = new IDisposable?[subscriber.Patterns.Count];
         try
         {
-            foreach (var pattern in subscriber.Patterns)
+            for (var i = 0; i < subscriptions.Length; i++)
             {
-                subscriptions.Add(bus.AddInline(pattern, subscriber.UserId, trusted: false, once: false, stream.Offer));
+                subscriptions[i] = bus.AddInline(
+                    subscriber.Patterns[i], subscriber.UserId, trusted: false, once: false, static (stream, message) => ((SseStream)stream).Offer(message), stream);
             }
 
             await using var leaving = http.RequestAborted.UnsafeRegister(static state => ((SseStream)state!).End(), stream);
-            await StreamAsync(http, subscriber, stream);
+            var response = http.Response;
+            response.ContentType = "text/event-stream";
+            response.Headers.CacheControl = "no-cache";
+            response.Headers["X-Accel-Buffering"] = "no";
+            // Writes stop only when the client leaves: a write cancelled for slowness would reset the connection before
+            // the client could read why it was cut off.
+            var aborted = http.RequestAborted;
+            try
+            {
+                await WriteAsync(response, Retry, aborted);
+                var lastSent = 0L;
+                if (resumeAfter is { } after)
+                {
+                    // Subscribed first, then the backlog: nothing published in between is lost; duplicates are skipped by id.
+                    foreach (var missed in await bus.BacklogAsync(after, subscriber.Sees, aborted))
+                    {
+                        lastSent = await SendAsync(response, subscriber, missed, aborted);
+                    }
+                }
+
+                var queue = stream.Reader;
+                // The queue is only checked between writes: a client cut off mid-write hears why once that write is done.
+                while (!stream.CutOff && await queue.WaitToReadAsync(CancellationToken.None))
+                {
+                    while (!stream.CutOff && queue.TryRead(out var message))
+                    {
+                        if (stream.IsHeartbeat(message))
+                        {
+                            await WriteAsync(response, KeepAlive, aborted);
+                        }
+                        else if (message.Id > lastSent)
+                        {
+                            lastSent = await SendAsync(response, subscriber, message, aborted);
+                        }
+                    }
+                }
+
+                if (stream.CutOff && !aborted.IsCancellationRequested)
+                {
+                    Log.SlowConsumer(logger, "Server-Sent Events", _options.EventQueueCapacity);
+                    var why = $": disconnected: more than {_options.EventQueueCapacity} events waiting; reconnect with Last-Event-ID to resume\n\n";
+                    await WriteAsync(response, Encoding.UTF8.GetBytes(why), aborted);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The client left.
+            }
         }
         finally
         {
-            subscriptions.ForEach(s => s.Dispose());
+            foreach (var subscription in subscriptions)
+            {
+                subscription?.Dispose();
+            }
+
             streams.Close(stream);
-        }
-    }
-
-    private async Task StreamAsync(HttpContext http, EventSubscriber subscriber, SseStream stream)
-    {
-        var response = http.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        // Writes stop only when the client leaves: a write cancelled for slowness would reset the connection before the
-        // client could read why it was cut off.
-        var aborted = http.RequestAborted;
-        try
-        {
-            await WriteAsync(response, "retry: 2000\n\n", aborted);
-            var lastSent = 0L;
-            if (LastEventId(http.Request) is { } resumeAfter)
-            {
-                // Subscribed first, then the backlog: nothing published in between is lost; duplicates are skipped by id.
-                foreach (var missed in await bus.BacklogAsync(resumeAfter, subscriber.Sees, aborted))
-                {
-                    lastSent = await SendAsync(response, subscriber, missed, aborted);
-                }
-            }
-
-            await RelayAsync(response, subscriber, stream, lastSent, aborted);
-            if (stream.CutOff && !aborted.IsCancellationRequested)
-            {
-                Log.SlowConsumer(logger, "Server-Sent Events", _options.EventQueueCapacity);
-                await WriteAsync(response, $": disconnected: more than {_options.EventQueueCapacity} events waiting; reconnect with Last-Event-ID to resume\n\n", aborted);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The client left.
-        }
-    }
-
-    /// <summary>Sends queued events and keep-alives until the stream ends or the client is cut off.</summary>
-    private static async Task RelayAsync(HttpResponse response, EventSubscriber subscriber, SseStream stream, long lastSent, CancellationToken aborted)
-    {
-        var queue = stream.Reader;
-        while (await queue.WaitToReadAsync(CancellationToken.None))
-        {
-            // The queue is only checked between writes: a client cut off mid-write hears why once that write is done.
-            while (!stream.CutOff && queue.TryRead(out var message))
-            {
-                if (stream.IsHeartbeat(message))
-                {
-                    await WriteAsync(response, ": keep-alive\n\n", aborted);
-                }
-                else if (message.Id > lastSent)
-                {
-                    lastSent = await SendAsync(response, subscriber, message, aborted);
-                }
-            }
-
-            if (stream.CutOff)
-            {
-                return;
-            }
         }
     }
 
@@ -144,18 +149,19 @@ internal sealed class SseEndpoint(
         return message.Id;
     }
 
-    private static async Task WriteAsync(HttpResponse response, string text, CancellationToken cancellationToken)
+    private static async Task WriteAsync(HttpResponse response, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
-        await response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
+        await response.Body.WriteAsync(bytes, cancellationToken);
         await response.Body.FlushAsync(cancellationToken);
     }
 
-    private static long? LastEventId(HttpRequest request)
+    /// <summary>The id of the last event a resuming client saw (<c>Last-Event-ID</c>, or a query parameter), or null.</summary>
+    private static long? LastEventId(Caller caller)
     {
-        var value = request.Headers["Last-Event-ID"].ToString();
+        var value = caller.Http.Request.Headers["Last-Event-ID"].ToString();
         if (value.Length == 0)
         {
-            value = request.Query["last_event_id"].ToString();
+            value = caller.Query("last_event_id");
         }
 
         return long.TryParse(value, out var id) && id >= 0 ? id : null;

@@ -28,9 +28,9 @@ internal sealed class SseStreams : IDisposable
     public int OpenCount => _open.Count;
 
     /// <summary>Opens a stream; close it with <see cref="Close"/> when the response ends.</summary>
-    public SseStream Open(int capacity)
+    public SseStream Open(int capacity, Action<SseStream, object>? whenCutOff = null, object? state = null)
     {
-        var stream = new SseStream(capacity);
+        var stream = new SseStream(capacity, whenCutOff, state);
         _open.TryAdd(stream, 0);
         if (_stopping.IsCancellationRequested)
         {

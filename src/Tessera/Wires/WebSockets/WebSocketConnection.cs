@@ -292,7 +292,8 @@ internal sealed class WebSocketConnection(
                         return ErrorTable.InvalidParameters([$"a connection may follow at most {EventSubscriber.MaxPatterns} topic patterns"]);
                     }
 
-                    _subscriptions[topic] = bus.AddInline(pattern, UserId, trusted: false, once: false, Push);
+                    _subscriptions[topic] = bus.AddInline(
+                        pattern, UserId, trusted: false, once: false, static (connection, message) => ((WebSocketConnection)connection).Push(message), this);
                 }
             }
         }

@@ -101,6 +101,35 @@ public sealed class SseTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Topics_IgnoreBlanksAndRepeats_AndMayBeGivenInParts()
+    {
+        await using var host = await Start();
+        await using var stream = await SseClient.OpenAsync(host.Http, "/events?topics=a,,%20a%20,a&Topics=b");
+
+        await Bus(host).PublishAsync("a", 1);
+        await Bus(host).PublishAsync("b", 2);
+
+        // Followed twice, "a" would arrive twice before "b".
+        Assert.Equal("a", (await stream.NextAsync())!.Value.Topic);
+        Assert.Equal("b", (await stream.NextAsync())!.Value.Topic);
+    }
+
+    [Fact]
+    public async Task Resume_FromAQueryParameter_ForBrowsersThatCannotSetHeaders()
+    {
+        await using var host = await Start();
+        var bus = Bus(host);
+        var seen = await bus.PublishAsync("feed", 0);
+        await bus.PublishAsync("feed", 1);
+
+        await using var resumed = await SseClient.OpenAsync(host.Http, $"/events?topics=feed&last_event_id={seen.Id}");
+        await bus.PublishAsync("feed", 2);
+
+        Assert.Equal(1, (await resumed.NextAsync())!.Value.Data.GetInt32());
+        Assert.Equal(2, (await resumed.NextAsync())!.Value.Data.GetInt32());
+    }
+
+    [Fact]
     public async Task Session_MayBeNamedInTheQuery_ForBrowsers()
     {
         await using var host = await Start();
@@ -116,6 +145,7 @@ public sealed class SseTests(ITestOutputHelper output)
     [InlineData("/events", 400)]
     [InlineData("/events?topics=bad..topic", 400)]
     [InlineData("/events?topics=t0,t1,t2,t3,t4,t5,t6,t7,t8,t9,t10,t11,t12,t13,t14,t15,t16,t17,t18,t19,t20,t21,t22,t23,t24,t25,t26,t27,t28,t29,t30,t31,t32,t33,t34,t35,t36,t37,t38,t39,t40,t41,t42,t43,t44,t45,t46,t47,t48,t49,t50,t51,t52,t53,t54,t55,t56,t57,t58,t59,t60,t61,t62,t63,t64,t65,t66,t67,t68,t69,t70,t71,t72,t73,t74,t75,t76,t77,t78,t79,t80,t81,t82,t83,t84,t85,t86,t87,t88,t89,t90,t91,t92,t93,t94,t95,t96,t97,t98,t99,t100", 400)]
+    [InlineData("/events?topics=,,,%20,", 400)]
     public async Task BadRequests_AreRefusedClearly(string url, int status)
     {
         await using var host = await Start();
@@ -124,6 +154,17 @@ public sealed class SseTests(ITestOutputHelper output)
 
         Assert.Equal(status, (int)response.StatusCode);
         Assert.NotEmpty(await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task AThousandTopics_AreRefused_SayingHowManyAreAllowed()
+    {
+        await using var host = await Start();
+
+        using var response = await host.Http.GetAsync("/events?topics=" + string.Join(',', Enumerable.Range(0, 1000).Select(i => $"t{i}")));
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains("at most 100 topic patterns", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
