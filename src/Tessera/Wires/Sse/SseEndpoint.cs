@@ -93,11 +93,10 @@ internal sealed class SseEndpoint(
                     }
                 }
 
-                var queue = stream.Reader;
                 // The queue is only checked between writes: a client cut off mid-write hears why once that write is done.
-                while (!stream.CutOff && await queue.WaitToReadAsync(CancellationToken.None))
+                while (!stream.CutOff && await stream.WaitToReadAsync())
                 {
-                    while (!stream.CutOff && queue.TryRead(out var message))
+                    while (!stream.CutOff && stream.TryRead(out var message))
                     {
                         if (stream.IsHeartbeat(message))
                         {
