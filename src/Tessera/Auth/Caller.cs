@@ -152,7 +152,17 @@ internal sealed class Caller
     }
 
     /// <summary>Serializes the creation of an anonymous session, so a batch creates at most one.</summary>
-    public SemaphoreSlim AnonymousGate => field ??= new SemaphoreSlim(1, 1);
+    public SemaphoreSlim AnonymousGate
+    {
+        get
+        {
+            // Created under the monitor: two batch entries asking at once must get the same gate, or both create a session.
+            lock (this)
+            {
+                return field ??= new SemaphoreSlim(1, 1);
+            }
+        }
+    }
 
     /// <summary>The request body as received, for signature checks; set by the wire before any call runs.</summary>
     public ReadOnlyMemory<byte> RawBody { get; set; }

@@ -10,6 +10,26 @@ public sealed class CallerTests
 {
     private static Caller NewCaller() => new(new DefaultHttpContext(), Transports.Toto);
 
+    [Fact]
+    public void BatchEntriesAskingAtOnce_ShareOneAnonymousSessionGate()
+    {
+        for (var round = 0; round < 300; round++)
+        {
+            var caller = NewCaller();
+            using var start = new Barrier(4);
+            var gates = new SemaphoreSlim[4];
+            var askers = Enumerable.Range(0, 4).Select(i => new Thread(() =>
+            {
+                start.SignalAndWait();
+                gates[i] = caller.AnonymousGate;
+            })).ToArray();
+            Array.ForEach(askers, t => t.Start());
+            Array.ForEach(askers, t => t.Join());
+
+            Assert.All(gates, gate => Assert.Same(gates[0], gate));
+        }
+    }
+
     [Theory]
     [InlineData("", "topics")]
     [InlineData("?topics=a,b", "topics")]
