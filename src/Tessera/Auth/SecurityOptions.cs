@@ -53,6 +53,13 @@ public sealed class SecurityOptions
     [Description("Password hashes computed at once; further logins wait their turn.")]
     public int MaxConcurrentHashes { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
+    /// <summary>
+    /// How many password hashes one client address may have waiting for a slot; past that its sign-ins, sign-ups and
+    /// password changes are refused at once with 1014 and <c>Retry-After</c> instead of waiting behind its own flood.
+    /// </summary>
+    [Description("Password hashes one client address may have waiting; past that it gets 1014 and Retry-After at once.")]
+    public int MaxQueuedHashesPerClient { get; set; } = 16;
+
     /// <summary>Failed sign-ins to one account before each further one must wait (1 s, then doubling).</summary>
     [Description("Failed sign-ins to one account before further ones must wait (1 s, doubling, up to login_lock_seconds).")]
     public int LoginFailuresPerAccount { get; set; } = 5;

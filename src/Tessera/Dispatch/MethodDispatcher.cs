@@ -265,6 +265,11 @@ internal sealed class MethodDispatcher(
     private MethodError Failure(MethodDescriptor method, MethodContext context, Exception exception)
     {
         LogFailure(method, context, exception);
+        if (exception is TooManyRequestsException tooMany)
+        {
+            context.Caller.DemandRetryAfter(tooMany.RetryAfter);
+        }
+
         return ErrorTable.FromException(exception, context.TransactionId, _includeDetails);
     }
 

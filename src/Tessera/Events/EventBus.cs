@@ -79,7 +79,9 @@ internal sealed class EventBus(
     public async Task<EventMessage?> WaitAsync(string pattern, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var arrived = new TaskCompletionSource<EventMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var subscription = AddInline(TopicPattern.Parse(pattern), userId: null, trusted: true, once: true, m => arrived.TrySetResult(m));
+        using var subscription = AddInline(
+            TopicPattern.Parse(pattern), userId: null, trusted: true, once: true,
+            static (arrived, message) => ((TaskCompletionSource<EventMessage>)arrived).TrySetResult(message), arrived);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         try
         {

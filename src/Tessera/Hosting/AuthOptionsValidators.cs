@@ -106,6 +106,11 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOption
             failures.Add($"max_concurrent_hashes must be at least 1 (got {options.MaxConcurrentHashes}).");
         }
 
+        if (options.MaxQueuedHashesPerClient < 1)
+        {
+            failures.Add($"max_queued_hashes_per_client must be at least 1 (got {options.MaxQueuedHashesPerClient}).");
+        }
+
         if (options.SignatureWindow < 1)
         {
             failures.Add($"signature_window must be at least 1 second (got {options.SignatureWindow}).");

@@ -98,7 +98,7 @@ internal sealed class AccountMethods(AccountService accounts, SessionManager ses
         if (throttle.RetryAfter(key, address) is { } wait)
         {
             Log.SignInThrottled(logger, key, address, ErrorTable.RetryAfterSeconds(wait));
-            throw Throttled.Refuse(context, wait);
+            throw new TooManyRequestsException(wait);
         }
 
         if (await accounts.VerifyAsync(userId, password, address, context.CancellationToken) is not { } account)

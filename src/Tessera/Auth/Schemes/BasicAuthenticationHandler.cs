@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tessera.Auth.Accounts;
 using Tessera.Auth.Throttling;
+using Tessera.Errors;
 
 namespace Tessera.Auth.Schemes;
 
@@ -64,7 +66,18 @@ internal sealed class BasicAuthenticationHandler(
             return AuthenticateResult.Fail("Too many failed sign-ins; wait before trying again.");
         }
 
-        if (await accounts.VerifyAsync(userId, password, address, Context.RequestAborted) is not { } account || TwoFactor.IsEnabled(account))
+        Account? account;
+        try
+        {
+            account = await accounts.VerifyAsync(userId, password, address, Context.RequestAborted);
+        }
+        catch (TooManyRequestsException tooMany)
+        {
+            Response.Headers.RetryAfter = ErrorTable.RetryAfterSeconds(tooMany.RetryAfter).ToString(CultureInfo.InvariantCulture);
+            return AuthenticateResult.Fail("Too many sign-ins waiting from this address; wait before trying again.");
+        }
+
+        if (account is null || TwoFactor.IsEnabled(account))
         {
             // An account with two-factor sign-in on cannot use a password alone, here or anywhere.
             throttle.Failed(key, address);

@@ -60,6 +60,37 @@ public sealed class FairGateTests
     }
 
     [Fact]
+    public async Task APartitionWithItsShareWaiting_IsRefusedAtOnce_OthersStillQueue()
+    {
+        var gate = new FairGate(1);
+        await gate.EnterAsync("busy", default);
+        using var cancel = new CancellationTokenSource();
+        var first = gate.TryEnterAsync("flood", maxWaiting: 2, cancel.Token);
+        var second = gate.TryEnterAsync("flood", maxWaiting: 2, default);
+
+        var third = gate.TryEnterAsync("flood", maxWaiting: 2, default);
+        var someoneElse = gate.TryEnterAsync("other", maxWaiting: 2, default);
+
+        Assert.True(third.IsCompleted, "a refusal must not wait");
+        Assert.False(await third);
+        Assert.False(someoneElse.IsCompleted);
+        Assert.False(first.IsCompleted || second.IsCompleted);
+
+        // A waiter that gave up no longer counts: the partition may queue one more.
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        var fourth = gate.TryEnterAsync("flood", maxWaiting: 2, default);
+        Assert.False(fourth.IsCompleted);
+
+        gate.Release();
+        gate.Release();
+        gate.Release();
+        Assert.True(await someoneElse.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(await second.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(await fourth.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
     public async Task ManyRounds_NeverExceedTheSlots_AndEveryoneGetsIn()
     {
         var gate = new FairGate(2);

@@ -50,6 +50,36 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
+    public async Task AFloodOfSignInsFromOneAddress_IsRefusedAtOnce_PastItsQueue()
+    {
+        // One hash at a time, two may wait, and a hash slow enough (about half a second here) that 24 sign-ins sent
+        // together find the queue full.
+        await using var host = await AuthHosts.StartAsync(o =>
+        {
+            o.UseKestrel = true;
+            o.Configuration["Tessera:Security:MaxConcurrentHashes"] = "1";
+            o.Configuration["Tessera:Security:MaxQueuedHashesPerClient"] = "2";
+            o.Configuration["Tessera:Security:PasswordIterations"] = "1000000";
+        });
+        await host.Toto.CreateAccountAsync("ada", AuthHosts.Password);
+
+        var timed = await Task.WhenAll(Enumerable.Range(0, 24).Select(async _ =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var answer = await host.Toto.Fresh().LoginAsync("ada", AuthHosts.Password);
+            return (answer, clock.Elapsed);
+        }));
+
+        var signedIn = timed.Where(t => t.answer.ErrorCode is null).ToList();
+        var refused = timed.Where(t => t.answer.ErrorCode == 1014).ToList();
+        Assert.Equal(24, signedIn.Count + refused.Count);
+        Assert.InRange(signedIn.Count, 3, 21);
+        Assert.All(refused, t => Assert.True(int.Parse(t.answer.Header("Retry-After")!) >= 1));
+        // Refused without waiting for the hashes ahead: faster than the slowest sign-in that got through.
+        Assert.True(refused.Min(t => t.Elapsed) < signedIn.Max(t => t.Elapsed), "a refusal waited behind the flood");
+    }
+
+    [Fact]
     public async Task EnoughFailures_ReachALock_OfLoginLockSeconds()
     {
         var (host, time) = await StartAsync();
