@@ -30,6 +30,31 @@ internal sealed class Service(Uri baseUri, TimeSpan? timeout = null)
         return answer["result"] ?? throw new SoakException($"{method}: {answer.ToJsonString()}");
     }
 
+    /// <summary>
+    /// Signs in as a well-behaved client does: a 1014 refusal (too many sign-ins waiting from this address) waits what its
+    /// Retry-After says and tries again. Answers the session id and how many times the sign-in was refused first.
+    /// </summary>
+    public async Task<(string Session, int Refusals)> LoginAsync(string user, string password, CancellationToken cancellationToken = default)
+    {
+        var body = new JsonObject { ["method"] = "account.login", ["parameters"] = new JsonObject { ["user_id"] = user, ["password"] = password } }.ToJsonString();
+        for (var refusals = 0; ; refusals++)
+        {
+            using var response = await Http.PostAsync("/", new StringContent(body, Encoding.UTF8, "application/json"), cancellationToken);
+            var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!;
+            if ((string?)answer["result"]?["session_id"] is { } session)
+            {
+                return (session, refusals);
+            }
+
+            if ((int?)answer["error"]?["code"] != 1014 || response.Headers.RetryAfter?.Delta is not { } wait || refusals >= 100)
+            {
+                throw new SoakException($"account.login: {answer.ToJsonString()}");
+            }
+
+            await Task.Delay(wait, cancellationToken);
+        }
+    }
+
     /// <summary>A call that must fail: answers the error object.</summary>
     public async Task<JsonNode> TotoErrorAsync(string method, JsonObject parameters, string? session, CancellationToken cancellationToken)
     {
