@@ -55,6 +55,31 @@ public sealed class AuthenticationSchemeTests
     }
 
     [Fact]
+    public async Task Basic_FromAnAddressWithTooManyHashesWaiting_FailsAtOnce_WithRetryAfter()
+    {
+        using var certificate = SelfSigned();
+        await using var host = await AuthHosts.StartAsync(
+            o =>
+            {
+                o.UseKestrel = true;
+                o.ConfigureBuilder = builder => builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(certificate)));
+                o.Configuration["Tessera:Security:MaxConcurrentHashes"] = "1";
+                o.Configuration["Tessera:Security:MaxQueuedHashesPerClient"] = "1";
+                o.Configuration["Tessera:Security:PasswordIterations"] = "1000000";
+            },
+            configure: t => t.AddBasicAuthentication().Methods.AddType<Guarded>());
+        using var https = Trusting(certificate, host);
+        await new TotoTestClient(https).CreateAccountAsync("ada", AuthHosts.Password);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => CallAsync(https, "guarded.basic_who", Basic("ada", AuthHosts.Password))));
+
+        var refused = answers.Where(a => a.ErrorCode == 1004).ToList();
+        Assert.InRange(answers.Count(a => a.ErrorCode is null && a.Result.GetString() == "ada"), 2, 11);
+        Assert.Equal(12, answers.Count(a => a.ErrorCode is null) + refused.Count);
+        Assert.All(refused, a => Assert.True(int.Parse(a.Header("Retry-After")!) >= 1));
+    }
+
+    [Fact]
     public async Task TheApplicationsOwnScheme_AuthenticatesCalls_WithItsRoles_AndNoTesseraAccount()
     {
         await using var host = await AuthHosts.StartAsync(
