@@ -23,13 +23,7 @@ public sealed class AuthenticationSchemeTests
     public async Task Basic_OverHttps_AuthenticatesWithTheAccountsPassword()
     {
         using var certificate = SelfSigned();
-        await using var host = await AuthHosts.StartAsync(
-            o =>
-            {
-                o.UseKestrel = true;
-                o.ConfigureBuilder = builder => builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(certificate)));
-            },
-            configure: t => t.AddBasicAuthentication().Methods.AddType<Guarded>());
+        await using var host = await StartBasicOverHttpsAsync(certificate);
         using var https = Trusting(certificate, host);
         await new TotoTestClient(https).CreateAccountAsync("ada", AuthHosts.Password);
 
@@ -58,16 +52,12 @@ public sealed class AuthenticationSchemeTests
     public async Task Basic_FromAnAddressWithTooManyHashesWaiting_FailsAtOnce_WithRetryAfter()
     {
         using var certificate = SelfSigned();
-        await using var host = await AuthHosts.StartAsync(
-            o =>
-            {
-                o.UseKestrel = true;
-                o.ConfigureBuilder = builder => builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(certificate)));
-                o.Configuration["Tessera:Security:MaxConcurrentHashes"] = "1";
-                o.Configuration["Tessera:Security:MaxQueuedHashesPerClient"] = "1";
-                o.Configuration["Tessera:Security:PasswordIterations"] = "1000000";
-            },
-            configure: t => t.AddBasicAuthentication().Methods.AddType<Guarded>());
+        await using var host = await StartBasicOverHttpsAsync(certificate, o =>
+        {
+            o.Configuration["Tessera:Security:MaxConcurrentHashes"] = "1";
+            o.Configuration["Tessera:Security:MaxQueuedHashesPerClient"] = "1";
+            o.Configuration["Tessera:Security:PasswordIterations"] = "1000000";
+        });
         using var https = Trusting(certificate, host);
         await new TotoTestClient(https).CreateAccountAsync("ada", AuthHosts.Password);
 
@@ -126,6 +116,17 @@ public sealed class AuthenticationSchemeTests
                     Scheme.Name))
                 : AuthenticateResult.NoResult());
     }
+
+    /// <summary>A host on real HTTPS with the Basic scheme and <see cref="Guarded"/>'s methods.</summary>
+    private static Task<TesseraTestHost> StartBasicOverHttpsAsync(X509Certificate2 certificate, Action<TesseraTestHostOptions>? more = null) =>
+        AuthHosts.StartAsync(
+            o =>
+            {
+                o.UseKestrel = true;
+                o.ConfigureBuilder = builder => builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(certificate)));
+                more?.Invoke(o);
+            },
+            configure: t => t.AddBasicAuthentication().Methods.AddType<Guarded>());
 
     private static (string, string) Basic(string user, string password) =>
         ("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
