@@ -3,9 +3,11 @@
 # both in Release on 127.0.0.1, driven by wrk at fixed connections and duration. Baseline and Tessera alternate in
 # every round (and swap order between rounds) so drift cancels; the report gives medians and ratios.
 #
-#   bench/load/run.sh            full run (a few minutes), report in bench/results/load.md
+#   bench/load/run.sh            full run (about twenty minutes on two cores), report in bench/results/load.md
 #   bench/load/run.sh --quick    a few seconds per scenario, report in a temporary file (what CI runs)
 set -euo pipefail
+# Steps run quietly; a failing one says which it was rather than ending the run without a word.
+trap 'echo "bench/load/run.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/../.."
 
 quick=0
@@ -33,6 +35,12 @@ echo "building Release..." >&2
 dotnet publish samples/HelloService -c Release -o "$work/hello" --nologo -v quiet > /dev/null
 dotnet publish bench/Baseline -c Release -o "$work/baseline" --nologo -v quiet > /dev/null
 dotnet publish bench/LoadClient -c Release -o "$work/client" --nologo -v quiet > /dev/null
+# Everything the run starts is published here, before the first round: a run takes twenty minutes, and a publish
+# half-way would build whatever the working tree holds by then.
+dotnet publish samples/HelloService -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  -o "$work/hello-r2r" --nologo -v quiet > /dev/null
+dotnet publish bench/Baseline -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  -o "$work/baseline-r2r" --nologo -v quiet > /dev/null
 
 # Both servers log warnings only, so neither pays for per-request logging.
 export Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production
@@ -169,10 +177,6 @@ tessera_rss=$(peak_rss "$tessera_pid"); baseline_rss=$(peak_rss "$baseline_pid")
 # Start-up: process start to the first answered call, for HelloService and the baseline, each published as usual
 # (compiled at run time) and ReadyToRun (precompiled, as docs/deployment.md recommends), in alternating runs so a drift
 # in the machine's load touches every variant alike. Rows of "variant<TAB>ms" in startup.tsv; HelloService's idle RSS.
-dotnet publish samples/HelloService -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o "$work/hello-r2r" --nologo -v quiet > /dev/null
-dotnet publish bench/Baseline -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o "$work/baseline-r2r" --nologo -v quiet > /dev/null
 hello_from() { exec dotnet "$1/HelloService.dll" --port="$2" --database=memory; }
 baseline_from() { exec dotnet "$1/Baseline.dll" --urls "http://127.0.0.1:$2"; }
 for _ in $(seq 1 $(( quick ? 2 : 5 ))); do
