@@ -165,7 +165,7 @@ public sealed class ProductionHostingTests
     public async Task StartWithThreeProcesses_LeavesThreeAnsweringInstancesWithPidFiles_AndStopEndsThemWithExitCodeZero()
     {
         var data = Directory.CreateTempSubdirectory("tessera-daemon-");
-        var port = FreePortRun(3);
+        var port = ServiceProcess.FreePortRun(3);
         try
         {
             var (started, startOutput) = await ServiceProcess.RunToExitAsync(
@@ -266,35 +266,6 @@ public sealed class ProductionHostingTests
             return !process.HasExited;
         }
         catch (ArgumentException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>The first of <paramref name="count"/> consecutive free ports.</summary>
-    private static int FreePortRun(int count)
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var first = ServiceProcess.FreePort();
-            if (first + count < 65535 && Enumerable.Range(first + 1, count - 1).All(IsFree))
-            {
-                return first;
-            }
-        }
-
-        throw new InvalidOperationException("No run of free ports.");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
         {
             return false;
         }

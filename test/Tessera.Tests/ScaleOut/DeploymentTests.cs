@@ -18,7 +18,7 @@ public sealed class DeploymentTests
     {
         var folder = Directory.CreateTempSubdirectory("tessera-deploy-");
         var data = Path.Combine(folder.FullName, "data");
-        var port = ServiceProcess.FreePort();
+        var port = ServiceProcess.FreePortRun(3);
         var database = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
         try
         {

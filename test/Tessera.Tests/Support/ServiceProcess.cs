@@ -36,6 +36,38 @@ public sealed class ServiceProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// The first of <paramref name="count"/> consecutive free ports, for a service that starts several instances on
+    /// ports counting up from one (<c>--processes</c>): the port after a free one is often taken by another connection.
+    /// </summary>
+    public static int FreePortRun(int count)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var first = FreePort();
+            if (first + count < 65535 && Enumerable.Range(first + 1, count - 1).All(IsFree))
+            {
+                return first;
+            }
+        }
+
+        throw new InvalidOperationException("No run of free ports.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Runs <c>dotnet {assembly}.dll args</c> from the test's output folder and returns when it listens.</summary>
     public static Task<ServiceProcess> StartAsync(string assembly, params string[] args) => StartOnPortAsync(FreePort(), assembly, args);
 

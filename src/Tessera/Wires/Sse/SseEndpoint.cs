@@ -25,11 +25,11 @@ internal sealed class SseEndpoint(
     IServiceProvider services,
     ILogger<SseEndpoint> logger)
 {
-    private readonly EventOptions _options = options.Value;
     // Sent as they are by every stream: Kestrel copies what is written, so one array serves all.
     private static readonly ReadOnlyMemory<byte> Retry = "retry: 2000\n\n"u8.ToArray();
     private static readonly ReadOnlyMemory<byte> KeepAlive = ": keep-alive\n\n"u8.ToArray();
 
+    private readonly EventOptions _options = options.Value;
     private readonly SessionManager? _sessions = services.GetService<SessionManager>();
 
     public Task HandleAsync(HttpContext http)
