@@ -73,7 +73,7 @@ internal sealed class EventBus(
         ArgumentNullException.ThrowIfNull(handler);
         var subscription = new HandlerSubscription(TopicPattern.Parse(pattern), once, _options.EventQueueCapacity, handler, logger);
         Add(subscription);
-        return new Unsubscriber(this, subscription, subscription);
+        return subscription;
     }
 
     public async Task<EventMessage?> WaitAsync(string pattern, TimeSpan timeout, CancellationToken cancellationToken = default)
@@ -109,7 +109,7 @@ internal sealed class EventBus(
     public IDisposable AddInline(
         TopicPattern pattern, string? userId, bool trusted, bool once, Action<object, EventMessage> deliver, object state)
     {
-        // Disposing the subscription itself removes it (OnDone): no separate unsubscriber held by every open stream.
+        // Disposing the subscription removes it: no separate unsubscriber held by every open stream.
         var subscription = new InlineSubscription(pattern, userId, trusted, once, deliver, state);
         Add(subscription);
         return subscription;
@@ -268,14 +268,5 @@ internal sealed class EventBus(
     {
         _wake.Dispose();
         base.Dispose();
-    }
-
-    private sealed class Unsubscriber(EventBus bus, EventSubscription subscription, IDisposable? inner) : IDisposable
-    {
-        public void Dispose()
-        {
-            bus.Remove(subscription);
-            inner?.Dispose();
-        }
     }
 }

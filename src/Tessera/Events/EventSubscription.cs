@@ -6,9 +6,10 @@ namespace Tessera.Events;
 
 /// <summary>
 /// One subscriber. <see cref="Deliver"/> runs on the bus's dispatch loop, so it must never block: connections enqueue
-/// into their own bounded queue, C# handlers into a per-subscription channel drained by its own task.
+/// into their own bounded queue, C# handlers into a per-subscription channel drained by its own task. Disposing a
+/// subscription unsubscribes it.
 /// </summary>
-internal abstract class EventSubscription(TopicPattern pattern, string? userId, bool trusted, bool once)
+internal abstract class EventSubscription(TopicPattern pattern, string? userId, bool trusted, bool once) : IDisposable
 {
     private int _delivered;
 
@@ -46,27 +47,26 @@ internal abstract class EventSubscription(TopicPattern pattern, string? userId, 
         }
     }
 
+    /// <summary>Leaves the bus (<see cref="OnDone"/>); nothing is delivered after.</summary>
+    public virtual void Dispose() => OnDone?.Invoke(this);
+
     protected abstract void Deliver(EventMessage message);
 }
 
-/// <summary>
-/// A subscription whose delivery is a quick callback (long-poll waiters, connection queues); disposing it unsubscribes.
-/// </summary>
+/// <summary>A subscription whose delivery is a quick callback (long-poll waiters, connection queues).</summary>
 /// <remarks>
 /// The callback is static and given its state (the stream, the socket): a delegate bound to each stream was 64 bytes
 /// more for every open stream.
 /// </remarks>
 internal sealed class InlineSubscription(
     TopicPattern pattern, string? userId, bool trusted, bool once, Action<object, EventMessage> deliver, object state)
-    : EventSubscription(pattern, userId, trusted, once), IDisposable
+    : EventSubscription(pattern, userId, trusted, once)
 {
-    public void Dispose() => OnDone?.Invoke(this);
-
     protected override void Deliver(EventMessage message) => deliver(state, message);
 }
 
 /// <summary>A C# handler with its own bounded queue and reader task, so it runs in order and off the publisher's path.</summary>
-internal sealed class HandlerSubscription : EventSubscription, IDisposable
+internal sealed class HandlerSubscription : EventSubscription
 {
     private readonly Channel<EventMessage> _queue;
     private readonly ILogger _logger;
@@ -79,7 +79,12 @@ internal sealed class HandlerSubscription : EventSubscription, IDisposable
         _ = Task.Run(() => RunAsync(handler));
     }
 
-    public void Dispose() => _queue.Writer.TryComplete();
+    /// <summary>Leaves the bus, then lets the handler finish what is queued.</summary>
+    public override void Dispose()
+    {
+        base.Dispose();
+        _queue.Writer.TryComplete();
+    }
 
     protected override void Deliver(EventMessage message)
     {
