@@ -14,5 +14,5 @@ internal readonly record struct CallAnswer(MethodDescriptor? Method, byte[]? Res
     public bool IsEmpty => Error is null && ResultJson is null;
 
     /// <summary>The result is a byte array (a body format may send it as binary).</summary>
-    public bool IsBinary => Error is null && Method?.ResultTypeInfo?.Type == typeof(byte[]);
+    public bool IsBinary => Error is null && Method?.ResultType == typeof(byte[]);
 }

@@ -152,15 +152,16 @@ internal sealed class CallRunner(
             return new CallAnswer(outcome.Method, null, SerializeValue(error, outcome), outcome.TransactionId);
         }
 
-        if (outcome.Method is not { ResultTypeInfo: { } type } || outcome.IsEmpty)
+        if (outcome.Method is not { LazyResultTypeInfo: { } resultInfo } || outcome.IsEmpty)
         {
             return new CallAnswer(outcome.Method, null, null, outcome.TransactionId);
         }
 
         try
         {
-            // The serializer's own cached writer and buffer: no writer or buffer is allocated per call.
-            return new CallAnswer(outcome.Method, JsonSerializer.SerializeToUtf8Bytes(outcome.Result, type), null, outcome.TransactionId);
+            // The serializer's own cached writer and buffer: no writer or buffer is allocated per call. The type's
+            // metadata is made by the method's first call, so a type the serializer refuses fails here too.
+            return new CallAnswer(outcome.Method, JsonSerializer.SerializeToUtf8Bytes(outcome.Result, resultInfo.Value), null, outcome.TransactionId);
         }
         catch (Exception exception)
         {

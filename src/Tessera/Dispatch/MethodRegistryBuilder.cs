@@ -10,7 +10,8 @@ namespace Tessera.Dispatch;
 
 /// <summary>
 /// Turns a <see cref="MethodCollection"/> into the immutable <see cref="MethodRegistry"/>: discovers methods, names
-/// them, compiles binders and invokers, and reports every problem at once, naming the method and the fix.
+/// them, plans their binders, and reports every problem at once, naming the method and the fix. Invokers, class
+/// factories and result metadata are compiled by each method's first call (see <see cref="MethodInvokerFactory"/>).
 /// </summary>
 internal sealed class MethodRegistryBuilder(
     MethodCollection collection,
@@ -197,7 +198,8 @@ internal sealed class MethodRegistryBuilder(
             TargetFactory = targetFactory,
             DisposesTarget = disposesTarget,
             ReturnsVoid = resultType is null,
-            ResultTypeInfo = resultType is null ? null : ResultInfo(resultType),
+            ResultType = resultType,
+            LazyResultTypeInfo = resultType is null ? null : ResultInfo(resultType),
             ActivityName = name,
             LazyDescription = new(() => method.GetCustomAttribute<DescriptionAttribute>()?.Description ?? XmlDocumentation.SummaryOf(method)),
             IsProtocolMethod = builtIn,
@@ -234,7 +236,7 @@ internal sealed class MethodRegistryBuilder(
         }
     }
 
-    private System.Text.Json.Serialization.Metadata.JsonTypeInfo ResultInfo(Type type)
+    private Lazy<System.Text.Json.Serialization.Metadata.JsonTypeInfo> ResultInfo(Type type)
     {
         if (type.IsPointer || type.IsByRefLike || typeof(Delegate).IsAssignableFrom(type) || typeof(Stream).IsAssignableFrom(type))
         {
@@ -242,7 +244,7 @@ internal sealed class MethodRegistryBuilder(
                 $"its result type {TypeNames.Readable(type)} cannot be written as JSON; return data instead.");
         }
 
-        return json.ResultInfo(type);
+        return new(() => json.ResultInfo(type));
     }
 
     private (Func<IServiceProvider, object>, bool) TargetFactory(Type type)
@@ -252,20 +254,19 @@ internal sealed class MethodRegistryBuilder(
             return (provider => provider.GetRequiredService(type), false);
         }
 
-        ObjectFactory factory;
-        try
-        {
-            factory = ActivatorUtilities.CreateFactory(type, Type.EmptyTypes);
-        }
-        catch (InvalidOperationException exception)
+        // ActivatorUtilities refuses an abstract class and one with no public constructor, and, with no arguments given,
+        // accepts any other: checked here so the mistake stops start-up, while its factory (an expression tree to
+        // compile, about 1 ms a class) is made by the first call.
+        if (type.IsAbstract || type.GetConstructors().Length == 0)
         {
             throw new MethodDefinitionException(
-                $"its class {type.Name} cannot be created ({exception.Message}); give it one public constructor " +
-                "whose parameters are services, or register it with AddScoped.");
+                $"its class {type.Name} cannot be created (it is abstract or has no public constructor); give it one " +
+                "public constructor whose parameters are services, or register it with AddScoped.");
         }
 
+        var factory = new Lazy<ObjectFactory>(() => ActivatorUtilities.CreateFactory(type, Type.EmptyTypes));
         var disposes = typeof(IDisposable).IsAssignableFrom(type) || typeof(IAsyncDisposable).IsAssignableFrom(type);
-        return (provider => factory(provider, null), disposes);
+        return (provider => factory.Value(provider, null), disposes);
     }
 
     private static string DescribeDelegate(MethodInfo method) =>

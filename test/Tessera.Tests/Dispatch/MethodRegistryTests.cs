@@ -1,4 +1,6 @@
 using System.IO;
+using System.Reflection;
+using System.Text.Json.Serialization;
 using Tessera.Dispatch;
 
 namespace Tessera.Tests.Dispatch;
@@ -86,6 +88,34 @@ public sealed class MethodRegistryTests
         [Method] public int Work() => 1;
 
         public void Dispose() => Interlocked.Increment(ref Disposed);
+    }
+
+    public abstract class AbstractMethods
+    {
+        [Method] public int Work() => 1;
+    }
+
+    public sealed class NoPublicConstructor
+    {
+        private NoPublicConstructor()
+        {
+        }
+
+        [Method] public int Work() => 1;
+    }
+
+    public sealed class CollidingNames
+    {
+        [JsonPropertyName("same")] public int First { get; set; }
+
+        [JsonPropertyName("same")] public int Second { get; set; }
+    }
+
+    public sealed class Colliding
+    {
+        [Method] public CollidingNames Make() => new();
+
+        [Method] public int Fine() => 7;
     }
 
     private static async Task<string> StartupFailure(Action<ITesseraBuilder> configure)
@@ -239,6 +269,51 @@ public sealed class MethodRegistryTests
         Assert.Contains("rpc.mine", message);
         Assert.Contains("has space", message);
         Assert.Contains("unbindable.read", message);
+    }
+
+    [Theory]
+    [InlineData(typeof(AbstractMethods), "AbstractMethods.Work", "make it static or the class concrete")]
+    [InlineData(typeof(NoPublicConstructor), "'no_public_constructor.work'", "cannot be created (it is abstract or has no public constructor)")]
+    public async Task Start_WithAClassThatCannotBeCreated_FailsSayingWhatToDo(Type type, string method, string fix)
+    {
+        // The class's factory is compiled by the first call; that it cannot be made at all is still known at start-up.
+        var message = await StartupFailure(t => t.Methods.AddType(type));
+
+        Assert.Contains(method, message);
+        Assert.Contains(fix, message);
+    }
+
+    [Fact]
+    public async Task Call_ResultTheSerializerRefuses_Answers1000EveryTime_AndTheOtherMethodsServe()
+    {
+        // A result type's JSON metadata is made by the method's first call: a type the serializer refuses (two
+        // properties given one name) is then a 1000 for each call of that method, not a broken body or a dead process.
+        await using var host = await TesseraTestHost.StartAsync(t => t.Methods.AddType<Colliding>());
+
+        Assert.Equal(1000, (await host.Toto.CallAsync("colliding.make")).ErrorCode);
+        Assert.Equal(1000, (await host.Toto.CallAsync("colliding.make")).ErrorCode);
+        Assert.Equal(7, (await host.Toto.CallAsync("colliding.fine")).Result.GetInt32());
+    }
+
+    [Fact]
+    public async Task Invoker_FirstCallsAtOnce_EachGetTheirOwnAnswer()
+    {
+        // The invoker compiles on its first call, without a lock: calls racing to be first must all run correctly.
+        var method = typeof(Statics).GetMethod(nameof(Statics.Twice), BindingFlags.Public | BindingFlags.Static)!;
+        for (var round = 0; round < 200; round++)
+        {
+            var invoker = MethodInvokerFactory.Create(method, handler: null);
+            using var start = new Barrier(4);
+            var calls = Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
+            {
+                start.SignalAndWait();
+                return await invoker(null, [round * 10 + i]);
+            })).ToArray();
+
+            var results = await Task.WhenAll(calls);
+
+            Assert.Equal(Enumerable.Range(0, 4).Select(i => (object)(2 * (round * 10 + i))), results);
+        }
     }
 
     [Fact]

@@ -138,7 +138,7 @@ internal sealed class XmlRpcEndpoint(
             return new Answer(null, default, ErrorTable.ToXmlRpc(error, value => JsonSerializer.Serialize(value, json.Results)));
         }
 
-        return new Answer(answer.ResultJson, TopLevelOf(answer.Method?.ResultTypeInfo?.Type), null);
+        return new Answer(answer.ResultJson, TopLevelOf(answer.Method?.ResultType), null);
     }
 
     /// <summary>Runs each call of a multicall as its own call, in order; answers <c>[value]</c> or a fault struct per call.</summary>
@@ -218,7 +218,7 @@ internal sealed class XmlRpcEndpoint(
     }
 
     private static string[] Signature(MethodDescriptor method) =>
-        [XmlRpcTypes.NameOf(method.ReturnsVoid ? null : method.ResultTypeInfo?.Type), .. method.WireParameters.Select(p => XmlRpcTypes.NameOf(p.Type))];
+        [XmlRpcTypes.NameOf(method.ReturnsVoid ? null : method.ResultType), .. method.WireParameters.Select(p => XmlRpcTypes.NameOf(p.Type))];
 
     private static XmlRpcResponseWriter.TopLevel TopLevelOf(Type? type) =>
         type == typeof(byte[]) ? XmlRpcResponseWriter.TopLevel.Base64
