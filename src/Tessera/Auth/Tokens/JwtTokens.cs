@@ -18,43 +18,33 @@ internal sealed class JwtTokens
     private readonly SecurityOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<JwtTokens> _logger;
-    private readonly SigningCredentials _signing;
-    private readonly TokenValidationParameters _validation;
-    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+
+    // IdentityModel's key, handler and parameters are made by the first token issued or checked: loading and setting up
+    // its assemblies was 15 ms of every start-up, also for services that never use a bearer token. Whatever can be
+    // wrong with the configured key (a file that is not a PEM key) still shows at start-up: see ReadKey.
+    private readonly Lazy<Keys> _keys;
 
     public JwtTokens(IOptions<SecurityOptions> options, TimeProvider time, ILogger<JwtTokens> logger)
     {
         _options = options.Value;
         _time = time;
         _logger = logger;
-        (var key, var algorithm) = SigningKey(_options, logger);
-        _signing = new SigningCredentials(key, algorithm);
-        _validation = new TokenValidationParameters
-        {
-            IssuerSigningKey = key,
-            ValidAlgorithms = [algorithm],
-            ValidIssuer = _options.JwtIssuer,
-            ValidAudience = _options.JwtAudience,
-            ValidateIssuerSigningKey = true,
-            RequireSignedTokens = true,
-            RequireExpirationTime = true,
-            LifetimeValidator = CheckLifetime,
-        };
+        var material = ReadKey(_options, logger);
+        _keys = new Lazy<Keys>(() => new Keys(material, _options, CheckLifetime));
     }
-
     public TimeSpan AccessLifetime => TimeSpan.FromSeconds(_options.AccessTokenSeconds);
 
     public string Issue(string userId)
     {
         var now = _time.GetUtcNow().UtcDateTime;
-        return _handler.CreateToken(new SecurityTokenDescriptor
+        return _keys.Value.Handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = _options.JwtIssuer,
             Audience = _options.JwtAudience,
             IssuedAt = now,
             NotBefore = now,
             Expires = now + AccessLifetime,
-            SigningCredentials = _signing,
+            SigningCredentials = _keys.Value.Signing,
             Claims = new Dictionary<string, object>
             {
                 [JwtRegisteredClaimNames.Sub] = userId,
@@ -66,7 +56,8 @@ internal sealed class JwtTokens
     /// <summary>The user id and issue time of a valid token; null (and the reason logged) for any other.</summary>
     public async Task<(string UserId, DateTimeOffset IssuedAt)?> ValidateAsync(string token)
     {
-        var result = await _handler.ValidateTokenAsync(token, _validation);
+        var keys = _keys.Value;
+        var result = await keys.Handler.ValidateTokenAsync(token, keys.Validation);
         if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt || !result.Claims.TryGetValue(JwtRegisteredClaimNames.Sub, out var sub) || sub is not string userId)
         {
             Log.BearerRefused(_logger, result.Exception?.GetType().Name ?? "no subject", result.Exception?.Message ?? "the token names no user");
@@ -99,31 +90,65 @@ internal sealed class JwtTokens
         return true;
     }
 
-    private static (SecurityKey Key, string Algorithm) SigningKey(SecurityOptions options, ILogger logger)
+    /// <summary>
+    /// The configured key, read and checked now: a PEM file that holds no key of the algorithm stops start-up, and a
+    /// service with no <c>jwt_key</c> says at once that its tokens end with the process.
+    /// </summary>
+    private static KeyMaterial ReadKey(SecurityOptions options, ILogger logger)
     {
         switch (options.JwtAlgorithm)
         {
             case JwtAlgorithm.RS256:
                 var rsa = RSA.Create();
                 rsa.ImportFromPem(File.ReadAllText(options.JwtKeyFile));
-                return (new RsaSecurityKey(rsa), SecurityAlgorithms.RsaSha256);
+                return new KeyMaterial(rsa, null);
             case JwtAlgorithm.ES256:
                 var ecdsa = ECDsa.Create();
                 ecdsa.ImportFromPem(File.ReadAllText(options.JwtKeyFile));
-                return (new ECDsaSecurityKey(ecdsa), SecurityAlgorithms.EcdsaSha256);
+                return new KeyMaterial(ecdsa, null);
             default:
-                byte[] secret;
                 if (options.JwtKey.Length > 0)
                 {
-                    secret = Convert.FromBase64String(options.JwtKey);
-                }
-                else
-                {
-                    Log.JwtKeyEphemeral(logger);
-                    secret = RandomNumberGenerator.GetBytes(32);
+                    return new KeyMaterial(null, Convert.FromBase64String(options.JwtKey));
                 }
 
-                return (new SymmetricSecurityKey(secret), SecurityAlgorithms.HmacSha256);
+                Log.JwtKeyEphemeral(logger);
+                return new KeyMaterial(null, RandomNumberGenerator.GetBytes(32));
         }
+    }
+
+    /// <summary>An asymmetric private key (RS256, ES256) or an HS256 secret.</summary>
+    private sealed record KeyMaterial(AsymmetricAlgorithm? Asymmetric, byte[]? Secret);
+
+    /// <summary>IdentityModel's side: the signing credentials, the validation parameters and the handler.</summary>
+    private sealed class Keys
+    {
+        public Keys(KeyMaterial material, SecurityOptions options, LifetimeValidator checkLifetime)
+        {
+            (SecurityKey key, string algorithm) = material.Asymmetric switch
+            {
+                RSA rsa => (new RsaSecurityKey(rsa), SecurityAlgorithms.RsaSha256),
+                ECDsa ecdsa => ((SecurityKey)new ECDsaSecurityKey(ecdsa), SecurityAlgorithms.EcdsaSha256),
+                _ => (new SymmetricSecurityKey(material.Secret), SecurityAlgorithms.HmacSha256),
+            };
+            Signing = new SigningCredentials(key, algorithm);
+            Validation = new TokenValidationParameters
+            {
+                IssuerSigningKey = key,
+                ValidAlgorithms = [algorithm],
+                ValidIssuer = options.JwtIssuer,
+                ValidAudience = options.JwtAudience,
+                ValidateIssuerSigningKey = true,
+                RequireSignedTokens = true,
+                RequireExpirationTime = true,
+                LifetimeValidator = checkLifetime,
+            };
+        }
+
+        public SigningCredentials Signing { get; }
+
+        public TokenValidationParameters Validation { get; }
+
+        public JsonWebTokenHandler Handler { get; } = new() { MapInboundClaims = false };
     }
 }
