@@ -86,12 +86,13 @@ public static class TesseraEndpointRouteBuilderExtensions
     /// <c>{"csrf_token"}</c> for the browser's cookie session, which a page of another origin cannot read (no CORS
     /// headers here): a page sends it back in <c>X-CSRF-Token</c> when it calls from an origin the service does not list.
     /// </summary>
-    private static IResult AntiforgeryToken(HttpContext http)
+    private static Task AntiforgeryToken(HttpContext http)
     {
         http.Response.Headers.CacheControl = "no-store";
         var sessions = http.RequestServices.GetService<SessionManager>();
-        return sessions?.CookieSessionId(http.Request) is { Length: > 0 } sessionId
+        var answer = sessions?.CookieSessionId(http.Request) is { Length: > 0 } sessionId
             ? Results.Json(new Dictionary<string, string> { ["csrf_token"] = http.RequestServices.GetRequiredService<CrossSiteGuard>().TokenFor(sessionId) })
             : Results.Json(new Dictionary<string, string> { ["error"] = "No cookie session: sign in with use_cookies on first." }, statusCode: StatusCodes.Status404NotFound);
+        return answer.ExecuteAsync(http);
     }
 }

@@ -39,9 +39,9 @@ internal static class ExplorerEndpoints
     {
         if (!IsEnabled(services))
         {
-            group.MapGet("/_tessera/{file?}", () => Results.Text(
-                "The explorer is off: start the service with --explorer=on (it is on in Development).", statusCode: StatusCodes.Status404NotFound))
-                .WithDisplayName("Tessera explorer (off)");
+            var off = Results.Text(
+                "The explorer is off: start the service with --explorer=on (it is on in Development).", statusCode: StatusCodes.Status404NotFound);
+            group.MapGet("/_tessera/{file?}", off.ExecuteAsync).WithDisplayName("Tessera explorer (off)");
             return;
         }
 
@@ -49,33 +49,37 @@ internal static class ExplorerEndpoints
         var json = services.GetRequiredService<TesseraJson>();
         var files = Assets.ToDictionary(pair => pair.Key, pair => (Load(pair.Value.Resource), pair.Value.ContentType), StringComparer.Ordinal);
 
-        group.MapGet("/_tessera/{file?}", (HttpContext http, string? file) =>
+        // Request delegates rather than handlers with parameters: those cost the request delegate factory's reflection
+        // and compiled expressions on the first request of every process, explorer used or not.
+        group.MapGet("/_tessera/{file?}", http =>
         {
+            var file = http.Request.RouteValues["file"] as string;
+
             // The page's links are relative: /_tessera must become /_tessera/ so they resolve under it.
             if (file is null && !http.Request.Path.Value!.EndsWith('/'))
             {
-                return Results.Redirect(http.Request.PathBase + http.Request.Path + "/" + http.Request.QueryString);
+                return Results.Redirect(http.Request.PathBase + http.Request.Path + "/" + http.Request.QueryString).ExecuteAsync(http);
             }
 
             if (!files.TryGetValue(file ?? "", out var asset))
             {
-                return Results.NotFound();
+                return Results.NotFound().ExecuteAsync(http);
             }
 
             http.Response.Headers.ContentSecurityPolicy = Policy;
             http.Response.Headers.XContentTypeOptions = "nosniff";
             http.Response.Headers.CacheControl = "no-cache";
-            return Results.Bytes(asset.Item1, asset.ContentType);
+            return Results.Bytes(asset.Item1, asset.ContentType).ExecuteAsync(http);
         }).WithDisplayName("Tessera explorer");
 
-        group.MapGet("/_tessera/metrics.json", (HttpContext http) =>
+        group.MapGet("/_tessera/metrics.json", http =>
         {
             http.Response.Headers.CacheControl = "no-store";
             var methods = metrics.Snapshot().ToDictionary(
                 pair => pair.Key,
                 pair => pair.Value.Select(s => new { s.Calls, s.Errors, s.P50, s.P99 }).ToArray(),
                 StringComparer.Ordinal);
-            return Results.Json(new { Seconds = MethodMetrics.Seconds, Methods = methods }, json.Results);
+            return Results.Json(new { Seconds = MethodMetrics.Seconds, Methods = methods }, json.Results).ExecuteAsync(http);
         }).WithDisplayName("Tessera explorer metrics");
     }
 
