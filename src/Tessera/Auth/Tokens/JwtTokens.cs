@@ -112,12 +112,13 @@ internal sealed class JwtTokens
                     return new KeyMaterial(null, Convert.FromBase64String(options.JwtKey));
                 }
 
+                // The process's own random key is drawn with the rest, by the first token.
                 Log.JwtKeyEphemeral(logger);
-                return new KeyMaterial(null, RandomNumberGenerator.GetBytes(32));
+                return new KeyMaterial(null, null);
         }
     }
 
-    /// <summary>An asymmetric private key (RS256, ES256) or an HS256 secret.</summary>
+    /// <summary>An asymmetric private key (RS256, ES256), an HS256 secret, or neither: a random HS256 key.</summary>
     private sealed record KeyMaterial(AsymmetricAlgorithm? Asymmetric, byte[]? Secret);
 
     /// <summary>IdentityModel's side: the signing credentials, the validation parameters and the handler.</summary>
@@ -129,7 +130,7 @@ internal sealed class JwtTokens
             {
                 RSA rsa => (new RsaSecurityKey(rsa), SecurityAlgorithms.RsaSha256),
                 ECDsa ecdsa => ((SecurityKey)new ECDsaSecurityKey(ecdsa), SecurityAlgorithms.EcdsaSha256),
-                _ => (new SymmetricSecurityKey(material.Secret), SecurityAlgorithms.HmacSha256),
+                _ => (new SymmetricSecurityKey(material.Secret ?? RandomNumberGenerator.GetBytes(32)), SecurityAlgorithms.HmacSha256),
             };
             Signing = new SigningCredentials(key, algorithm);
             Validation = new TokenValidationParameters

@@ -194,6 +194,51 @@ public sealed class JwtTests
         Assert.Contains(message, failure.Message);
     }
 
+    [Fact]
+    public async Task AKeyFileWithoutAKey_StopsStartUp()
+    {
+        // IdentityModel's objects are made by the first token; the key itself is still read at start-up.
+        var pem = Path.GetTempFileName();
+        await File.WriteAllTextAsync(pem, "not a key");
+        try
+        {
+            var failure = await Assert.ThrowsAnyAsync<Exception>(() => AuthHosts.StartAsync(o =>
+            {
+                o.Configuration["Tessera:Security:JwtAlgorithm"] = "RS256";
+                o.Configuration["Tessera:Security:JwtKeyFile"] = pem;
+            }));
+
+            Assert.Contains("key", failure.Message, StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            File.Delete(pem);
+        }
+    }
+
+    [Fact]
+    public async Task WithoutAConfiguredKey_TokensIssuedAtOnceByTheFirstCalls_AllValidate()
+    {
+        // The process's random key is drawn with the first token: calls racing to issue it must all sign with one key.
+        for (var round = 0; round < 50; round++)
+        {
+            var jwt = new Tessera.Auth.Tokens.JwtTokens(
+                Microsoft.Extensions.Options.Options.Create(new SecurityOptions()), TimeProvider.System,
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<Tessera.Auth.Tokens.JwtTokens>.Instance);
+            using var start = new Barrier(4);
+            var tokens = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() =>
+            {
+                start.SignalAndWait();
+                return jwt.Issue($"user{i}");
+            })));
+
+            for (var i = 0; i < tokens.Length; i++)
+            {
+                Assert.Equal($"user{i}", (await jwt.ValidateAsync(tokens[i]))?.UserId);
+            }
+        }
+    }
+
     private static string Sign(byte[] key, string subject, DateTime notBefore, DateTime expires) =>
         new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
