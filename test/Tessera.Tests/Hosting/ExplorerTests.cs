@@ -31,6 +31,29 @@ public sealed class ExplorerTests
     }
 
     [Fact]
+    public async Task Explorer_WhenOff_SaysHowToTurnItOn()
+    {
+        await using var host = await Start("Production", null);
+
+        using var response = await host.Http.GetAsync("/_tessera/explorer.js");
+
+        Assert.Equal(404, (int)response.StatusCode);
+        Assert.Contains("--explorer=on", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Explorer_WithoutItsTrailingSlash_RedirectsThere_KeepingTheQuery()
+    {
+        // The page's links are relative, so /_tessera must become /_tessera/ before they resolve.
+        await using var host = await Start("Production", "on");
+
+        using var response = await host.Http.GetAsync("/_tessera?x=1");
+
+        Assert.Equal(302, (int)response.StatusCode);
+        Assert.Equal("/_tessera/?x=1", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
     public async Task Files_AreEmbedded_WithAPolicyThatAllowsNoInlineScript()
     {
         await using var host = await Start("Production", "on");
