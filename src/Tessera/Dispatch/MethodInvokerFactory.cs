@@ -122,16 +122,13 @@ internal static class MethodInvokerFactory
     private static async ValueTask<object?> AwaitTaskOf<T>(Task<T> task) => await task.ConfigureAwait(false);
 
     /// <summary>
-    /// Holds the compiled invoker once made. Two first calls at once may both compile; either delegate is correct and
-    /// one is kept, so no lock is taken.
+    /// Compiles on the first call, once: calls that arrive together wait for that one compile rather than each making
+    /// their own (a service restarted under load would otherwise compile a method once per waiting request).
     /// </summary>
     private sealed class CompiledOnFirstCall(MethodInfo method, Delegate? handler)
     {
-        private MethodInvoker? _compiled;
+        private readonly Lazy<MethodInvoker> _compiled = new(() => Compile(method, handler));
 
-        public ValueTask<object?> Invoke(object? target, object?[] arguments) =>
-            (_compiled ?? CompileOnce())(target, arguments);
-
-        private MethodInvoker CompileOnce() => _compiled = Compile(method, handler);
+        public ValueTask<object?> Invoke(object? target, object?[] arguments) => _compiled.Value(target, arguments);
     }
 }

@@ -298,7 +298,7 @@ public sealed class MethodRegistryTests
     [Fact]
     public async Task Invoker_FirstCallsAtOnce_EachGetTheirOwnAnswer()
     {
-        // The invoker compiles on its first call, without a lock: calls racing to be first must all run correctly.
+        // The invoker compiles on its first call: calls racing to be first wait for that compile and all run correctly.
         var method = typeof(Statics).GetMethod(nameof(Statics.Twice), BindingFlags.Public | BindingFlags.Static)!;
         for (var round = 0; round < 200; round++)
         {
