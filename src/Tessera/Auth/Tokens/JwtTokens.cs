@@ -32,6 +32,7 @@ internal sealed class JwtTokens
         var material = ReadKey(_options, logger);
         _keys = new Lazy<Keys>(() => new Keys(material, _options, CheckLifetime));
     }
+
     public TimeSpan AccessLifetime => TimeSpan.FromSeconds(_options.AccessTokenSeconds);
 
     public string Issue(string userId)
