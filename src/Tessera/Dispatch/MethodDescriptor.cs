@@ -31,7 +31,7 @@ internal sealed class MethodDescriptor
     public bool DisposesTarget { get; init; }
 
     /// <summary>void, Task and ValueTask methods answer with an empty body.</summary>
-    public required bool ReturnsVoid { get; init; }
+    public bool ReturnsVoid => ResultType is null;
 
     /// <summary>The type the result is written as; null when <see cref="ReturnsVoid"/>.</summary>
     public Type? ResultType { get; init; }

@@ -197,7 +197,6 @@ internal sealed class MethodRegistryBuilder(
             Invoker = MethodInvokerFactory.Create(method, handler),
             TargetFactory = targetFactory,
             DisposesTarget = disposesTarget,
-            ReturnsVoid = resultType is null,
             ResultType = resultType,
             LazyResultTypeInfo = resultType is null ? null : ResultInfo(resultType),
             ActivityName = name,

@@ -218,7 +218,7 @@ internal sealed class XmlRpcEndpoint(
     }
 
     private static string[] Signature(MethodDescriptor method) =>
-        [XmlRpcTypes.NameOf(method.ReturnsVoid ? null : method.ResultType), .. method.WireParameters.Select(p => XmlRpcTypes.NameOf(p.Type))];
+        [XmlRpcTypes.NameOf(method.ResultType), .. method.WireParameters.Select(p => XmlRpcTypes.NameOf(p.Type))];
 
     private static XmlRpcResponseWriter.TopLevel TopLevelOf(Type? type) =>
         type == typeof(byte[]) ? XmlRpcResponseWriter.TopLevel.Base64
