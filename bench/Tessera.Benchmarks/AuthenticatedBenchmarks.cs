@@ -29,12 +29,12 @@ public class AuthenticatedBenchmarks
 
     private sealed record HandSession(string UserId, int Count, long Version);
 
-    /// <summary>Counts calls in the caller's session (the sample service's counter).</summary>
+    /// <summary>The sample service's counter (samples/HelloService/Counter.cs), answering the same record.</summary>
     public sealed class Counter
     {
         [Method]
         [Authenticated]
-        public async Task<int> Increment(Session session)
+        public async Task<CountResult> Increment(Session session)
         {
             var count = 0;
             await session.UpdateAsync(s =>
@@ -42,9 +42,12 @@ public class AuthenticatedBenchmarks
                 count = s.Get<int>("count") + 1;
                 s.Set("count", count);
             });
-            return count;
+            return new CountResult(count);
         }
     }
+
+    /// <summary>What <c>counter.increment</c> answers: <c>{"count": n}</c>.</summary>
+    public sealed record CountResult(int Count);
 
     [GlobalSetup]
     public void Setup()
@@ -67,7 +70,7 @@ public class AuthenticatedBenchmarks
         _ = Answer(ByHand());
         var tessera = Answer(Tessera());
         var byHand = Answer(ByHand());
-        if (!tessera.Contains("\"result\":2", StringComparison.Ordinal) || !byHand.Contains("\"result\":2", StringComparison.Ordinal))
+        if (!tessera.Contains("\"result\":{\"count\":2}", StringComparison.Ordinal) || !byHand.Contains("\"result\":{\"count\":2}", StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"Tessera answered {tessera}, by hand {byHand}");
         }
@@ -99,7 +102,9 @@ public class AuthenticatedBenchmarks
                 http.Response.ContentType = "application/json; charset=utf-8";
                 await using var writer = new Utf8JsonWriter(http.Response.Body);
                 writer.WriteStartObject();
-                writer.WriteNumber("result"u8, next.Count);
+                writer.WriteStartObject("result"u8);
+                writer.WriteNumber("count"u8, next.Count);
+                writer.WriteEndObject();
                 writer.WriteEndObject();
                 return http;
             }
