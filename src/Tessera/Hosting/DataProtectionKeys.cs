@@ -12,7 +12,9 @@ namespace Tessera.Hosting;
 /// Keeps the Data Protection keys (session cookies, CSRF tokens, one-time links) in <c>&lt;data_dir&gt;/keys</c> under
 /// the service's name, so they survive restarts and every instance started on the same folder reads the others'
 /// cookies. Left alone when the application configured a key repository itself, and with the memory store (whose
-/// sessions die with the process anyway), so tests leave no files behind.
+/// sessions die with the process anyway), so tests write nothing into a data folder: ASP.NET Core's own default then
+/// applies (a key ring under the user's <c>~/.aspnet/DataProtection-Keys</c> when there is a home folder, else one in
+/// memory).
 /// </summary>
 internal sealed class DataProtectionKeys(
     IOptions<StorageOptions> storage,
