@@ -65,11 +65,11 @@ public static class TesseraServiceCollectionExtensions
 
     private static void AddCoreServices(IServiceCollection services, TesseraBuilder builder)
     {
-        BindOptions<TesseraOptions, TesseraOptionsValidator>(services, TesseraOptions.SectionName);
-        BindOptions<StorageOptions, StorageOptionsValidator>(services, StorageOptions.SectionName);
-        BindOptions<TesseraSessionOptions, SessionOptionsValidator>(services, TesseraSessionOptions.SectionName);
-        BindOptions<SecurityOptions, SecurityOptionsValidator>(services, SecurityOptions.SectionName);
-        BindOptions<EventOptions, EventOptionsValidator>(services, EventOptions.SectionName);
+        BindOptions<TesseraOptions, TesseraOptionsValidator>(services, TesseraOptions.SectionName, static (section, options) => section.Bind(options));
+        BindOptions<StorageOptions, StorageOptionsValidator>(services, StorageOptions.SectionName, static (section, options) => section.Bind(options));
+        BindOptions<TesseraSessionOptions, SessionOptionsValidator>(services, TesseraSessionOptions.SectionName, static (section, options) => section.Bind(options));
+        BindOptions<SecurityOptions, SecurityOptionsValidator>(services, SecurityOptions.SectionName, static (section, options) => section.Bind(options));
+        BindOptions<EventOptions, EventOptionsValidator>(services, EventOptions.SectionName, static (section, options) => section.Bind(options));
         services.AddOptions<HostOptions>().Configure<IOptions<TesseraOptions>>((host, tessera) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(tessera.Value.ShutdownTimeoutSeconds));
 
@@ -98,15 +98,15 @@ public static class TesseraServiceCollectionExtensions
             provider.GetRequiredService<RateLimiters>(),
             provider.GetService<IAuthorizationPolicyProvider>()).Build());
         services.TryAddSingleton<RateLimiters>();
-        BindOptions<RateLimitOptions, RateLimitOptionsValidator>(services, RateLimitOptions.SectionName);
-        BindOptions<MailOptions, MailOptionsValidator>(services, MailOptions.SectionName);
+        BindOptions<RateLimitOptions, RateLimitOptionsValidator>(services, RateLimitOptions.SectionName, static (section, options) => section.Bind(options));
+        BindOptions<MailOptions, MailOptionsValidator>(services, MailOptions.SectionName, static (section, options) => section.Bind(options));
         services.TryAddSingleton<MethodDispatcher>();
         services.TryAddSingleton<CallRunner>();
         services.TryAddSingleton<SafeVerbs>();
         services.AddDataProtection();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KeyManagementOptions>, DataProtectionKeys>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<DataProtectionOptions>, DataProtectionKeys>());
-        BindOptions<HostingOptions, HostingOptionsValidator>(services, HostingOptions.SectionName);
+        BindOptions<HostingOptions, HostingOptionsValidator>(services, HostingOptions.SectionName, static (section, options) => section.Bind(options));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, ProxyHeaders>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ForwardedHeadersOptions>, ProxyHeaders>());
         services.AddHealthChecks();
@@ -130,10 +130,10 @@ public static class TesseraServiceCollectionExtensions
         services.TryAddSingleton<WebSocketEndpoint>();
         services.TryAddSingleton<OpenRpcDocument>();
         services.TryAddSingleton<OpenApiDocument>();
-        BindOptions<ExplorerOptions, ExplorerOptionsValidator>(services, ExplorerOptions.SectionName);
+        BindOptions<ExplorerOptions, ExplorerOptionsValidator>(services, ExplorerOptions.SectionName, static (section, options) => section.Bind(options));
         services.TryAddSingleton<MethodMetrics>();
         builder.Methods.AddBuiltIn(typeof(DiscoveryMethods));
-        BindOptions<RegistryOptions, RegistryOptionsValidator>(services, RegistryOptions.SectionName);
+        BindOptions<RegistryOptions, RegistryOptionsValidator>(services, RegistryOptions.SectionName, static (section, options) => section.Bind(options));
         services.TryAddSingleton(StoreSelection.Registry);
         services.AddHostedService<RegistryHeartbeat>();
         services.TryAddSingleton(StoreSelection.PeriodicJobs);
@@ -146,14 +146,21 @@ public static class TesseraServiceCollectionExtensions
         builder.Methods.AddBuiltIn(typeof(RegistryMethods));
     }
 
-    // Configuration is applied after every code delegate, so files, variables and arguments win over code.
-    private static void BindOptions<TOptions, TValidator>(IServiceCollection services, string section)
+    // Configuration is applied after every code delegate, so files, variables and arguments win over code. Each caller
+    // passes its own bind call on the concrete type so the configuration binding generator writes it (no reflection).
+    private static void BindOptions<TOptions, TValidator>(
+        IServiceCollection services, string section, Action<IConfigurationSection, TOptions> bind)
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {
         services.AddOptions<TOptions>()
             .PostConfigure<IServiceProvider>((options, provider) =>
-                provider.GetService<IConfiguration>()?.GetSection(section).Bind(options))
+            {
+                if (provider.GetService<IConfiguration>() is { } configuration)
+                {
+                    bind(configuration.GetSection(section), options);
+                }
+            })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
     }
