@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,10 +12,9 @@ namespace Tessera.Hosting;
 /// <summary>
 /// Keeps the Data Protection keys (session cookies, CSRF tokens, one-time links) in <c>&lt;data_dir&gt;/keys</c> under
 /// the service's name, so they survive restarts and every instance started on the same folder reads the others'
-/// cookies. Left alone when the application configured a key repository itself, and with the memory store (whose
-/// sessions die with the process anyway), so tests write nothing into a data folder: ASP.NET Core's own default then
-/// applies (a key ring under the user's <c>~/.aspnet/DataProtection-Keys</c> when there is a home folder, else one in
-/// memory).
+/// cookies. With the memory store (whose sessions and accounts die with the process anyway) the keys live in the
+/// process too: tests and throwaway runs write nothing, neither into a data folder nor into the user's home, and never
+/// share keys. Left alone when the application configured a key repository itself.
 /// </summary>
 internal sealed class DataProtectionKeys(
     IOptions<StorageOptions> storage,
@@ -27,11 +27,22 @@ internal sealed class DataProtectionKeys(
 
     public void Configure(KeyManagementOptions options)
     {
-        if (options.XmlRepository is null && Persisted)
+        if (options.XmlRepository is not null)
+        {
+            return;
+        }
+
+        if (Persisted)
         {
             var folder = Path.Combine(DataDirectory.Resolve(storage.Value, environment), DataDirectory.KeysFolder);
             options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(folder), loggerFactory);
+            return;
         }
+
+        // Keys that never leave the process need no encryption at rest; saying so keeps the key manager from warning
+        // at every start that they are stored unencrypted.
+        options.XmlRepository = new InMemoryKeyRepository();
+        options.XmlEncryptor ??= new NullXmlEncryptor();
     }
 
     /// <summary>

@@ -71,6 +71,16 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Runs <c>dotnet {assembly}.dll args</c> from the test's output folder and returns when it listens.</summary>
     public static Task<ServiceProcess> StartAsync(string assembly, params string[] args) => StartOnPortAsync(FreePort(), assembly, args);
 
+    /// <summary>As <see cref="StartAsync(string, string[])"/> with more environment variables (HOME, say).</summary>
+    public static async Task<ServiceProcess> StartAsync(string assembly, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var port = FreePort();
+        var service = Run(assembly, ["--port=" + port, .. args], environment: environment);
+        service.Port = port;
+        await service._listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        return service;
+    }
+
     /// <summary>As <see cref="StartAsync"/> on a given port (to start a service again where its clients expect it).</summary>
     public static async Task<ServiceProcess> StartOnPortAsync(int port, string assembly, params string[] args)
     {
@@ -122,7 +132,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         return service;
     }
 
-    private static ServiceProcess Run(string assembly, string[] args, string? workingDirectory = null)
+    private static ServiceProcess Run(
+        string assembly, string[] args, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -139,6 +150,11 @@ public sealed class ServiceProcess : IAsyncDisposable
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var service = new ServiceProcess(new Process { StartInfo = start, EnableRaisingEvents = true });
         service._process.OutputDataReceived += (_, e) => service.Append(e.Data);
         service._process.ErrorDataReceived += (_, e) => service.Append(e.Data);
