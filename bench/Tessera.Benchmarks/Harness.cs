@@ -48,6 +48,18 @@ internal static class Harness
         return http;
     }
 
+    /// <summary>A URL-style call as routing hands it to the Toto endpoint: the method's path as the route value.</summary>
+    public static DefaultHttpContext Get(IServiceProvider services, string path, string query)
+    {
+        var http = new DefaultHttpContext { RequestServices = services };
+        http.Request.Method = "GET";
+        http.Request.Path = "/" + path;
+        http.Request.QueryString = new QueryString(query);
+        http.Request.RouteValues["path"] = path;
+        http.Response.Body = new MemoryStream();
+        return http;
+    }
+
     public static string Hello(string name) => $"hello {name}";
 
     private sealed class BodyPipe(PipeReader reader) : IRequestBodyPipeFeature
