@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using Tessera.Buffers;
 
@@ -10,6 +13,51 @@ namespace Tessera.Wires.Http;
 /// </summary>
 internal static class StringValuesJson
 {
+    // A query with more fields than this goes through ASP.NET Core's collection, whose look-ups stay linear however
+    // many fields a client sends; the check for repeated keys below compares every pair.
+    private const int MaxFieldsReadDirectly = 16;
+
+    /// <summary>
+    /// The query string as <see cref="ToDocument"/> makes it from <c>Request.Query</c>, read straight from the raw
+    /// string when nothing has parsed it yet and no key repeats (the usual URL call): no dictionary, no string per name
+    /// and value, no boxed enumerator. Keys repeat as ASP.NET Core's query collection sees them (ignoring case); then,
+    /// or past <see cref="MaxFieldsReadDirectly"/> fields, that collection gathers them, as before.
+    /// </summary>
+    public static JsonDocument? FromQuery(HttpRequest request, PooledBufferWriter buffer)
+    {
+        var queryString = request.QueryString.Value;
+        if (string.IsNullOrEmpty(queryString) || queryString == "?")
+        {
+            return null;
+        }
+
+        // Once something has read the query (or set a query feature of its own, which may answer something else than
+        // the raw string), the collection is there: it is used.
+        if (request.HttpContext.Features.Get<IQueryFeature>() is not null || !ReadableDirectly(queryString))
+        {
+            return ToDocument(request.Query, buffer);
+        }
+
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            var any = false;
+            writer.WriteStartObject();
+            foreach (var pair in new QueryStringEnumerable(queryString))
+            {
+                any = true;
+                writer.WriteString(pair.DecodeName().Span, pair.DecodeValue().Span);
+            }
+
+            writer.WriteEndObject();
+            if (!any)
+            {
+                return null;
+            }
+        }
+
+        return JsonDocument.Parse(buffer.WrittenMemory);
+    }
+
     public static JsonDocument? ToDocument(IEnumerable<KeyValuePair<string, StringValues>> fields, PooledBufferWriter buffer)
     {
         using (var writer = new Utf8JsonWriter(buffer))
@@ -42,5 +90,37 @@ internal static class StringValuesJson
         }
 
         return JsonDocument.Parse(buffer.WrittenMemory);
+    }
+
+    // Few enough fields, none named twice. Each name is compared with the ones after it: decoding allocates only for
+    // an escaped name.
+    private static bool ReadableDirectly(string queryString)
+    {
+        var count = 0;
+        foreach (var _ in new QueryStringEnumerable(queryString))
+        {
+            if (++count > MaxFieldsReadDirectly)
+            {
+                return false;
+            }
+        }
+
+        var index = 0;
+        foreach (var pair in new QueryStringEnumerable(queryString))
+        {
+            var name = pair.DecodeName();
+            var position = 0;
+            foreach (var other in new QueryStringEnumerable(queryString))
+            {
+                if (position++ > index && name.Span.Equals(other.DecodeName().Span, StringComparison.OrdinalIgnoreCase))
+                {
+                    return false;
+                }
+            }
+
+            index++;
+        }
+
+        return true;
     }
 }

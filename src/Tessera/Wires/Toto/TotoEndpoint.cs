@@ -81,7 +81,7 @@ internal sealed class TotoEndpoint(
         }
 
         using var buffer = new PooledBufferWriter();
-        using var query = StringValuesJson.ToDocument(http.Request.Query, buffer);
+        using var query = StringValuesJson.FromQuery(http.Request, buffer);
         var parameters = new CallParameters(query?.RootElement ?? default, fromStrings: true);
         var answer = await runner.RunAsync(name, parameters, caller, http.RequestServices, http.RequestAborted);
         await writer.WriteSingleAsync(http, caller, answer, headOnly);
