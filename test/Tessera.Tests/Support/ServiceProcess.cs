@@ -72,19 +72,17 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static Task<ServiceProcess> StartAsync(string assembly, params string[] args) => StartOnPortAsync(FreePort(), assembly, args);
 
     /// <summary>As <see cref="StartAsync(string, string[])"/> with more environment variables (HOME, say).</summary>
-    public static async Task<ServiceProcess> StartAsync(string assembly, IReadOnlyDictionary<string, string> environment, params string[] args)
-    {
-        var port = FreePort();
-        var service = Run(assembly, ["--port=" + port, .. args], environment: environment);
-        service.Port = port;
-        await service._listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        return service;
-    }
+    public static Task<ServiceProcess> StartAsync(string assembly, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        StartOnPortAsync(FreePort(), assembly, args, environment);
 
-    /// <summary>As <see cref="StartAsync"/> on a given port (to start a service again where its clients expect it).</summary>
-    public static async Task<ServiceProcess> StartOnPortAsync(int port, string assembly, params string[] args)
+    /// <summary>As <see cref="StartAsync(string, string[])"/> on a given port (to start a service again where its clients expect it).</summary>
+    public static Task<ServiceProcess> StartOnPortAsync(int port, string assembly, params string[] args) =>
+        StartOnPortAsync(port, assembly, args, environment: null);
+
+    private static async Task<ServiceProcess> StartOnPortAsync(
+        int port, string assembly, string[] args, IReadOnlyDictionary<string, string>? environment)
     {
-        var service = Run(assembly, ["--port=" + port, .. args]);
+        var service = Run(assembly, ["--port=" + port, .. args], environment: environment);
         service.Port = port;
         await service._listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
         return service;

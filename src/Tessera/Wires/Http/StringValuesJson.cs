@@ -38,32 +38,23 @@ internal static class StringValuesJson
             return ToDocument(request.Query, buffer);
         }
 
-        using (var writer = new Utf8JsonWriter(buffer))
+        return Build(buffer, queryString, static (writer, query) =>
         {
             var any = false;
-            writer.WriteStartObject();
-            foreach (var pair in new QueryStringEnumerable(queryString))
+            foreach (var pair in new QueryStringEnumerable(query))
             {
                 any = true;
                 writer.WriteString(pair.DecodeName().Span, pair.DecodeValue().Span);
             }
 
-            writer.WriteEndObject();
-            if (!any)
-            {
-                return null;
-            }
-        }
-
-        return JsonDocument.Parse(buffer.WrittenMemory);
+            return any;
+        });
     }
 
-    public static JsonDocument? ToDocument(IEnumerable<KeyValuePair<string, StringValues>> fields, PooledBufferWriter buffer)
-    {
-        using (var writer = new Utf8JsonWriter(buffer))
+    public static JsonDocument? ToDocument(IEnumerable<KeyValuePair<string, StringValues>> fields, PooledBufferWriter buffer) =>
+        Build(buffer, fields, static (writer, fields) =>
         {
             var any = false;
-            writer.WriteStartObject();
             foreach (var (key, values) in fields)
             {
                 any = true;
@@ -82,6 +73,16 @@ internal static class StringValuesJson
                 writer.WriteEndArray();
             }
 
+            return any;
+        });
+
+    /// <summary>The object <paramref name="writeFields"/> fills, parsed; null when it wrote no field.</summary>
+    private static JsonDocument? Build<TState>(PooledBufferWriter buffer, TState state, Func<Utf8JsonWriter, TState, bool> writeFields)
+    {
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            var any = writeFields(writer, state);
             writer.WriteEndObject();
             if (!any)
             {
