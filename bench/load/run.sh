@@ -104,11 +104,20 @@ check "http://127.0.0.1:$tessera_port/counter/increment" POST "{}" "$tessera_ses
 check "http://127.0.0.1:$baseline_port/counter/increment" POST "{}" "$baseline_session"
 
 results="$work/results.tsv"
-run() { # server scenario script port
-  local output; output=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$work/$3.lua" "http://127.0.0.1:$4")
+# Server CPU (user + system, all threads) in clock ticks, read around every measured run: what each request costs the
+# server itself, beside req/s, which on two cores also depends on how much of them wrk takes. On a shared host it moves
+# with a neighbour's load much as req/s does (a slowed vCPU spends more time per request), so it is read the same way:
+# per-round ratios, their spread in brackets.
+ticks_per_second=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+# Rows of results.tsv: server, scenario, req/s, p50 ms, p99 ms, server CPU us per request.
+run() { # server scenario script port pid
+  local output before; before=$(cpu_ticks "$5")
+  output=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$work/$3.lua" "http://127.0.0.1:$4")
+  local ticks=$(( $(cpu_ticks "$5") - before ))
   if grep -q "Non-2xx" <<< "$output"; then echo "non-2xx answers in $1 $2" >&2; echo "$output" >&2; exit 1; fi
   printf '%s\n' "$output" > "$work/wrk.txt"
-  python3 - "$1" "$2" "$work/wrk.txt" >> "$results" <<'PY'
+  python3 - "$1" "$2" "$work/wrk.txt" "$ticks" "$ticks_per_second" >> "$results" <<'PY'
 import re, sys
 text = open(sys.argv[3]).read()
 def ms(value):
@@ -117,8 +126,20 @@ def ms(value):
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 p50 = ms(re.search(r"\s50%\s+(\S+)", text).group(1))
 p99 = ms(re.search(r"\s99%\s+(\S+)", text).group(1))
-print(f"{sys.argv[1]}\t{sys.argv[2]}\t{rps}\t{p50}\t{p99}")
+requests = int(re.search(r"(\d+) requests in", text).group(1))
+cpu = int(sys.argv[4]) / int(sys.argv[5]) * 1e6 / requests
+print(f"{sys.argv[1]}\t{sys.argv[2]}\t{rps}\t{p50}\t{p99}\t{cpu:.2f}")
 PY
+}
+# The same row for a load client run: it prints calls/s, p50, p99, failures and calls.
+client_run() { # server scenario pid client-arguments...
+  local server=$1 scenario=$2 pid=$3 before; shift 3; before=$(cpu_ticks "$pid")
+  local rps p50 p99 failures calls
+  read -r rps p50 p99 failures calls < <(dotnet "$work/client/LoadClient.dll" "$@")
+  [[ -n ${calls:-} && $failures == 0 ]] || { echo "the load client failed in $server $scenario (failures: ${failures:-none read})" >&2; exit 1; }
+  local ticks=$(( $(cpu_ticks "$pid") - before ))
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$scenario" "$rps" "$p50" "$p99" \
+    "$(python3 -c "print(f'{$ticks / $ticks_per_second * 1e6 / $calls:.2f}')")" >> "$results"
 }
 
 scenarios=(envelope get jsonrpc batch jsonrpc_batch xmlrpc msgpack auth)
@@ -136,9 +157,9 @@ for round in $(seq 1 "$rounds"); do
     [[ $scenario == auth ]] && { tessera_script=tessera_auth; baseline_script=baseline_auth; }
     echo "round $round: $scenario" >&2
     if (( round % 2 )); then
-      run baseline "$scenario" "$baseline_script" "$baseline_port"; run tessera "$scenario" "$tessera_script" "$tessera_port"
+      run baseline "$scenario" "$baseline_script" "$baseline_port" "$baseline_pid"; run tessera "$scenario" "$tessera_script" "$tessera_port" "$tessera_pid"
     else
-      run tessera "$scenario" "$tessera_script" "$tessera_port"; run baseline "$scenario" "$baseline_script" "$baseline_port"
+      run tessera "$scenario" "$tessera_script" "$tessera_port" "$tessera_pid"; run baseline "$scenario" "$baseline_script" "$baseline_port" "$baseline_pid"
     fi
   done
 done
@@ -146,7 +167,7 @@ done
 # The authenticated call in signed mode: wrk cannot compute a signature per request, so the load client does, against a
 # HelloService with hmac=signed and against the baseline, which verifies the same HMAC-SHA256 by hand.
 signed_port=$(free_port)
-dotnet "$work/hello/HelloService.dll" --port="$signed_port" --database=memory --hmac=signed > "$work/signed.log" 2>&1 & pids+=($!)
+dotnet "$work/hello/HelloService.dll" --port="$signed_port" --database=memory --hmac=signed > "$work/signed.log" 2>&1 & pids+=($!); signed_pid=$!
 wait_ready "http://127.0.0.1:$signed_port/greeting/hello?name=x"
 read -r signed_session signed_key < <(curl -s "http://127.0.0.1:$signed_port/account/create" -H 'Content-Type: application/json' \
   -d '{"user_id":"bench","password":"bench-password-1"}' | python3 -c 'import sys,json; r=json.load(sys.stdin)["result"]; print(r["session_id"], r["key"])')
@@ -157,18 +178,13 @@ dotnet "$work/client/LoadClient.dll" signed "http://127.0.0.1:$signed_port" "$si
 dotnet "$work/client/LoadClient.dll" signed "http://127.0.0.1:$tessera_port" "$tessera_session" - "$connections" 2 > /dev/null
 for round in $(seq 1 "$rounds"); do
   echo "round $round: signed (load client)" >&2
-  printf 'baseline\tsigned\t' >> "$results"
-  dotnet "$work/client/LoadClient.dll" signed "http://127.0.0.1:$baseline_port" "$baseline_session" "$baseline_key" "$connections" "$client_seconds" >> "$results"
-  printf 'tessera\tsigned\t' >> "$results"
-  dotnet "$work/client/LoadClient.dll" signed "http://127.0.0.1:$signed_port" "$signed_session" "$signed_key" "$connections" "$client_seconds" >> "$results"
+  client_run baseline signed "$baseline_pid" signed "http://127.0.0.1:$baseline_port" "$baseline_session" "$baseline_key" "$connections" "$client_seconds"
+  client_run tessera signed "$signed_pid" signed "http://127.0.0.1:$signed_port" "$signed_session" "$signed_key" "$connections" "$client_seconds"
   # The same client against Tessera without signing separates signing's cost from the client's.
-  printf 'tessera\tunsigned-client\t' >> "$results"
-  dotnet "$work/client/LoadClient.dll" signed "http://127.0.0.1:$tessera_port" "$tessera_session" - "$connections" "$client_seconds" >> "$results"
+  client_run tessera unsigned-client "$tessera_pid" signed "http://127.0.0.1:$tessera_port" "$tessera_session" - "$connections" "$client_seconds"
   # JSON-RPC calls over 32 WebSockets, one call in flight per socket.
-  printf 'baseline\twebsocket\t' >> "$results"
-  dotnet "$work/client/LoadClient.dll" ws "http://127.0.0.1:$baseline_port" - - "$connections" "$client_seconds" >> "$results"
-  printf 'tessera\twebsocket\t' >> "$results"
-  dotnet "$work/client/LoadClient.dll" ws "http://127.0.0.1:$tessera_port" - - "$connections" "$client_seconds" >> "$results"
+  client_run baseline websocket "$baseline_pid" ws "http://127.0.0.1:$baseline_port" - - "$connections" "$client_seconds"
+  client_run tessera websocket "$tessera_pid" ws "http://127.0.0.1:$tessera_port" - - "$connections" "$client_seconds"
 done
 
 peak_rss() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
@@ -263,14 +279,19 @@ lines = [
     f"wrk {connections} connections, 2 threads, {duration} per run, {rounds} round(s), baseline and Tessera alternating; medians. "
     "A ratio is the median of the rounds' own ratios (Tessera's run against the baseline's run beside it), with the "
     "lowest and highest round in brackets: a target inside that range is a tie, not a result. "
+    "Server CPU is the server process's user and system time over the run divided by the requests answered (every "
+    "thread: Kestrel, the application, the GC), read from /proc; its ratio is Tessera's cost over the baseline's, so "
+    "lower is better; it separates the server's own cost from wrk's share of the two cores, and is as noisy as req/s. "
     f"Command: `bench/load/run.sh{' --quick' if rounds == '1' else ''}`.", "",
-    "| scenario | baseline req/s | Tessera req/s | ratio | baseline p50 / p99 ms | Tessera p50 / p99 ms | p99 ratio |",
-    "|---|---:|---:|---:|---:|---:|---:|",
+    "| scenario | baseline req/s | Tessera req/s | ratio | baseline p50 / p99 ms | Tessera p50 / p99 ms | p99 ratio | server CPU us/req, baseline / Tessera | CPU ratio |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
 ]
 for key in ["envelope", "get", "jsonrpc", "xmlrpc", "msgpack", "batch", "jsonrpc_batch", "websocket", "auth", "signed"]:
     b, t = median("baseline", key, 2), median("tessera", key, 2)
     bp50, bp99, tp50, tp99 = median("baseline", key, 3), median("baseline", key, 4), median("tessera", key, 3), median("tessera", key, 4)
-    lines.append(f"| {names[key]} | {b:,.0f} | {t:,.0f} | {paired(key, 2)} | {bp50:.2f} / {bp99:.2f} | {tp50:.2f} / {tp99:.2f} | {paired(key, 4)} |")
+    bcpu, tcpu = median("baseline", key, 5), median("tessera", key, 5)
+    lines.append(f"| {names[key]} | {b:,.0f} | {t:,.0f} | {paired(key, 2)} | {bp50:.2f} / {bp99:.2f} | {tp50:.2f} / {tp99:.2f} | {paired(key, 4)} "
+                 f"| {bcpu:.1f} / {tcpu:.1f} | {paired(key, 5)} |")
 single, batched = median("tessera", "envelope", 2), median("tessera", "batch", 2) * 10
 rpc_single, rpc_batched = median("tessera", "jsonrpc", 2), median("tessera", "jsonrpc_batch", 2) * 10
 signed, unsigned = median("tessera", "signed", 2), median("tessera", "unsigned-client", 2)
