@@ -10,11 +10,18 @@ namespace Tessera.Dispatch;
 internal static class MethodInvokerFactory
 {
     /// <summary>
-    /// An invoker that compiles the method on its first call. Compiling every method up front was a quarter of the
-    /// time from process start to the first answer (about 1 ms a method, most of them never called in a given
-    /// process's first second); what can be wrong with a method is checked when the registry is built, not here.
+    /// An invoker that calls the method through reflection (<see cref="ReflectedInvoker"/>) until its compiled form,
+    /// started by the first call, is ready. Compiling every method up front was a quarter of the time from process start
+    /// to the first answer (about 1 ms a method, most of them never called in a given process's first second), and
+    /// compiling on the first call made that call wait for it, and the process's first call for the expression
+    /// compiler's own start as well; what can be wrong with a method is checked when the registry is built, not here.
     /// </summary>
-    public static MethodInvoker Create(MethodInfo method, Delegate? handler) => new CompiledOnFirstCall(method, handler).Invoke;
+    public static MethodInvoker Create(MethodInfo method, Delegate? handler)
+    {
+        var reflected = new ReflectedInvoker(method, handler);
+        var compiled = new CompiledInBackground<MethodInvoker>(() => Compile(method, handler));
+        return (target, arguments) => (compiled.TryGet() ?? reflected.Invoke)(target, arguments);
+    }
 
     /// <summary>Compiles the invoker now: the expression tree and its delegate.</summary>
     public static MethodInvoker Compile(MethodInfo method, Delegate? handler)
@@ -113,22 +120,11 @@ internal static class MethodInvokerFactory
     private static ValueTask<object?> FromValueTaskOf<T>(ValueTask<T> task) =>
         task.IsCompletedSuccessfully ? new ValueTask<object?>(task.Result) : AwaitTaskOf(task.AsTask());
 
-    private static async ValueTask<object?> AwaitTask(Task task)
+    internal static async ValueTask<object?> AwaitTask(Task task)
     {
         await task.ConfigureAwait(false);
         return null;
     }
 
     private static async ValueTask<object?> AwaitTaskOf<T>(Task<T> task) => await task.ConfigureAwait(false);
-
-    /// <summary>
-    /// Compiles on the first call, once: calls that arrive together wait for that one compile rather than each making
-    /// their own (a service restarted under load would otherwise compile a method once per waiting request).
-    /// </summary>
-    private sealed class CompiledOnFirstCall(MethodInfo method, Delegate? handler)
-    {
-        private readonly Lazy<MethodInvoker> _compiled = new(() => Compile(method, handler));
-
-        public ValueTask<object?> Invoke(object? target, object?[] arguments) => _compiled.Value(target, arguments);
-    }
 }

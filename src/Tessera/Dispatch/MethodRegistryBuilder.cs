@@ -255,17 +255,26 @@ internal sealed class MethodRegistryBuilder(
 
         // ActivatorUtilities refuses an abstract class and one with no public constructor, and, with no arguments given,
         // accepts any other: checked here so the mistake stops start-up, while its factory (an expression tree to
-        // compile, about 1 ms a class) is made by the first call.
-        if (type.IsAbstract || type.GetConstructors().Length == 0)
+        // compile, about 1 ms a class) is made after the first call, which creates its target through reflection.
+        var constructors = type.GetConstructors();
+        if (type.IsAbstract || constructors.Length == 0)
         {
             throw new MethodDefinitionException(
                 $"its class {type.Name} cannot be created (it is abstract or has no public constructor); give it one " +
                 "public constructor whose parameters are services, or register it with AddScoped.");
         }
 
-        var factory = new Lazy<ObjectFactory>(() => ActivatorUtilities.CreateFactory(type, Type.EmptyTypes));
         var disposes = typeof(IDisposable).IsAssignableFrom(type) || typeof(IAsyncDisposable).IsAssignableFrom(type);
-        return (provider => factory.Value(provider, null), disposes);
+        if (constructors.Length > 1)
+        {
+            // Which of several constructors the factory takes (or that it refuses them) is ActivatorUtilities' rule for
+            // factories, which its CreateInstance does not share: such a class keeps the factory from its first call.
+            var factory = new Lazy<ObjectFactory>(() => ActivatorUtilities.CreateFactory(type, Type.EmptyTypes));
+            return (provider => factory.Value(provider, null), disposes);
+        }
+
+        var compiled = new CompiledInBackground<ObjectFactory>(() => ActivatorUtilities.CreateFactory(type, Type.EmptyTypes));
+        return (provider => compiled.TryGet() is { } factory ? factory(provider, null) : ActivatorUtilities.CreateInstance(provider, type), disposes);
     }
 
     private static string DescribeDelegate(MethodInfo method) =>

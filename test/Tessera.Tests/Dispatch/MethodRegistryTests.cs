@@ -298,7 +298,8 @@ public sealed class MethodRegistryTests
     [Fact]
     public async Task Invoker_FirstCallsAtOnce_EachGetTheirOwnAnswer()
     {
-        // The invoker compiles on its first call: calls racing to be first wait for that compile and all run correctly.
+        // The first call starts the invoker's compile in the background: calls racing with it go through reflection
+        // until the compiled invoker lands, and all answer correctly.
         var method = typeof(Statics).GetMethod(nameof(Statics.Twice), BindingFlags.Public | BindingFlags.Static)!;
         for (var round = 0; round < 200; round++)
         {
