@@ -41,6 +41,14 @@ dotnet publish samples/HelloService -c Release -r linux-x64 --self-contained fal
   -o "$work/hello-r2r" --nologo -v quiet > /dev/null
 dotnet publish bench/Baseline -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
   -o "$work/baseline-r2r" --nologo -v quiet > /dev/null
+# Self-contained with one composite ReadyToRun image of the service and the framework: the generic code that crosses
+# assemblies (async state machines over the service's types, collections over framework types) is precompiled too.
+# About 190 MB each and a few minutes to publish, so a quick run leaves it out.
+if [[ $quick -eq 0 ]]; then
+  composite=(-c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true --nologo -v quiet)
+  dotnet publish samples/HelloService "${composite[@]}" -o "$work/hello-composite" > /dev/null
+  dotnet publish bench/Baseline "${composite[@]}" -o "$work/baseline-composite" > /dev/null
+fi
 
 # Both servers log warnings only, so neither pays for per-request logging.
 export Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production
@@ -195,9 +203,15 @@ tessera_rss=$(peak_rss "$tessera_pid"); baseline_rss=$(peak_rss "$baseline_pid")
 # in the machine's load touches every variant alike. Rows of "variant<TAB>ms" in startup.tsv; HelloService's idle RSS.
 hello_from() { exec dotnet "$1/HelloService.dll" --port="$2" --database=memory; }
 baseline_from() { exec dotnet "$1/Baseline.dll" --urls "http://127.0.0.1:$2"; }
+hello_native() { exec "$1/HelloService" --port="$2" --database=memory; }
+baseline_native() { exec "$1/Baseline" --urls "http://127.0.0.1:$2"; }
+variants=("tessera hello_from $work/hello" "baseline baseline_from $work/baseline"
+          "tessera-r2r hello_from $work/hello-r2r" "baseline-r2r baseline_from $work/baseline-r2r")
+if [[ $quick -eq 0 ]]; then
+  variants+=("tessera-composite hello_native $work/hello-composite" "baseline-composite baseline_native $work/baseline-composite")
+fi
 for _ in $(seq 1 $(( quick ? 2 : 5 ))); do
-  for variant in "tessera hello_from $work/hello" "baseline baseline_from $work/baseline" \
-                 "tessera-r2r hello_from $work/hello-r2r" "baseline-r2r baseline_from $work/baseline-r2r"; do
+  for variant in "${variants[@]}"; do
     read -r name launcher dir <<< "$variant"
     port=$(free_port); started=$(date +%s%N)
     "$launcher" "$dir" "$port" > /dev/null 2>&1 & pid=$!
@@ -302,7 +316,11 @@ lines += ["",
     f"- Start-up, process start to first answered call (median of {len(startups['tessera'])} alternating runs): HelloService "
     f"{statistics.median(startups['tessera']):.0f} ms (runs: {', '.join(map(str, startups['tessera']))} ms), baseline {statistics.median(startups['baseline']):.0f} ms; "
     f"published ReadyToRun: HelloService {statistics.median(startups['tessera-r2r']):.0f} ms (runs: {', '.join(map(str, startups['tessera-r2r']))} ms), "
-    f"baseline {statistics.median(startups['baseline-r2r']):.0f} ms. HelloService idle RSS {int(idle_rss) / 1024:.0f} MiB.",
+    f"baseline {statistics.median(startups['baseline-r2r']):.0f} ms"
+    + (f"; self-contained with one composite ReadyToRun image of service and framework: HelloService {statistics.median(startups['tessera-composite']):.0f} ms "
+       f"(runs: {', '.join(map(str, startups['tessera-composite']))} ms), baseline {statistics.median(startups['baseline-composite']):.0f} ms"
+       if 'tessera-composite' in startups else "")
+    + f". HelloService idle RSS {int(idle_rss) / 1024:.0f} MiB.",
     f"- Event fan-out, publish (announcement.post) to each Server-Sent Events subscriber reading it, median of the rounds: {fanout}.",
     f"- {int(idle_count):,} idle Server-Sent Events streams: HelloService RSS {int(before_sse) / 1024:.0f} MiB before, "
     f"{int(with_sse) / 1024:.0f} MiB with them open ({(int(with_sse) - int(before_sse)) / int(idle_count):.1f} KiB per stream); "
