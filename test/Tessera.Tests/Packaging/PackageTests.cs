@@ -5,6 +5,7 @@ using System.Xml.Linq;
 namespace Tessera.Tests.Packaging;
 
 /// <summary>What users get from the package feed: every package complete, and usable from a project of their own.</summary>
+[Collection(PackedPackages.Collection)]
 public sealed class PackageTests
 {
     private static readonly string[] Libraries =

@@ -8,6 +8,13 @@ namespace Tessera.Tests.Packaging;
 /// </summary>
 internal static class PackedPackages
 {
+    /// <summary>
+    /// The test collection of every test that restores the packed packages. Each first removes Tessera's packages from
+    /// the NuGet cache (same version, new contents): two such tests at once would delete the files the other is
+    /// compiling against (seen in CI: CS0006, Tessera.dll "could not be found" under ~/.nuget/packages).
+    /// </summary>
+    public const string Collection = "Packed packages";
+
     public static string Folder => Path.Combine(ExternalTool.RepositoryRoot, "artifacts", "packages");
 
     /// <summary>The version every package carries, as the built Tessera assembly states it.</summary>
@@ -78,3 +85,7 @@ public sealed class NeedsPackagesFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>Runs the tests that restore the packed packages one at a time (see <see cref="PackedPackages.Collection"/>).</summary>
+[CollectionDefinition(PackedPackages.Collection)]
+public sealed class PackedPackagesCollection;

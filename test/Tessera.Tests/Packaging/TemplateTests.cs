@@ -5,6 +5,7 @@ namespace Tessera.Tests.Packaging;
 /// packages and passes its own tests; <c>tessera new</c> does the same. The templates go to a private
 /// <c>DOTNET_CLI_HOME</c>, so the machine's own template list is left alone.
 /// </summary>
+[Collection(PackedPackages.Collection)]
 public sealed class TemplateTests
 {
     [Fact]
