@@ -3,7 +3,7 @@
 # both in Release on 127.0.0.1, driven by wrk at fixed connections and duration. Baseline and Tessera alternate in
 # every round (and swap order between rounds) so drift cancels; the report gives medians and ratios.
 #
-#   bench/load/run.sh            full run (about twenty minutes on two cores), report in bench/results/load.md
+#   bench/load/run.sh            full run (about thirty minutes on two cores), report in bench/results/load.md
 #   bench/load/run.sh --quick    a few seconds per scenario, report in a temporary file (what CI runs)
 set -euo pipefail
 # Steps run quietly; a failing one says which it was rather than ending the run without a word.
@@ -35,7 +35,7 @@ echo "building Release..." >&2
 dotnet publish samples/HelloService -c Release -o "$work/hello" --nologo -v quiet > /dev/null
 dotnet publish bench/Baseline -c Release -o "$work/baseline" --nologo -v quiet > /dev/null
 dotnet publish bench/LoadClient -c Release -o "$work/client" --nologo -v quiet > /dev/null
-# Everything the run starts is published here, before the first round: a run takes twenty minutes, and a publish
+# Everything the run starts is published here, before the first round: a run takes half an hour, and a publish
 # half-way would build whatever the working tree holds by then.
 dotnet publish samples/HelloService -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
   -o "$work/hello-r2r" --nologo -v quiet > /dev/null
