@@ -49,60 +49,22 @@ internal static class MethodInvokerFactory
     }
 
     /// <summary>The type a method's result is serialized as, or null when it answers with nothing.</summary>
-    public static Type? ResultType(Type returnType)
+    public static Type? ResultType(Type returnType) => ReturnShapes.Of(returnType) switch
     {
-        if (returnType == typeof(void) || returnType == typeof(Task) || returnType == typeof(ValueTask))
-        {
-            return null;
-        }
+        ReturnShape.Nothing or ReturnShape.Task or ReturnShape.ValueTask => null,
+        ReturnShape.TaskOfResult or ReturnShape.ValueTaskOfResult => returnType.GetGenericArguments()[0],
+        _ => returnType,
+    };
 
-        if (returnType.IsGenericType)
-        {
-            var definition = returnType.GetGenericTypeDefinition();
-            if (definition == typeof(Task<>) || definition == typeof(ValueTask<>))
-            {
-                return returnType.GetGenericArguments()[0];
-            }
-        }
-
-        return returnType;
-    }
-
-    private static Expression WrapResult(Expression call, Type returnType)
+    private static Expression WrapResult(Expression call, Type returnType) => ReturnShapes.Of(returnType) switch
     {
-        if (returnType == typeof(void))
-        {
-            return Expression.Block(call, Expression.Default(typeof(ValueTask<object?>)));
-        }
-
-        if (returnType == typeof(Task))
-        {
-            return Expression.Call(Helper(nameof(FromTask)), call);
-        }
-
-        if (returnType == typeof(ValueTask))
-        {
-            return Expression.Call(Helper(nameof(FromValueTask)), call);
-        }
-
-        if (returnType.IsGenericType)
-        {
-            var definition = returnType.GetGenericTypeDefinition();
-            var resultType = returnType.GetGenericArguments()[0];
-            if (definition == typeof(Task<>))
-            {
-                return Expression.Call(Helper(nameof(FromTaskOf)).MakeGenericMethod(resultType), call);
-            }
-
-            if (definition == typeof(ValueTask<>))
-            {
-                return Expression.Call(Helper(nameof(FromValueTaskOf)).MakeGenericMethod(resultType), call);
-            }
-        }
-
-        var constructor = typeof(ValueTask<object?>).GetConstructor([typeof(object)])!;
-        return Expression.New(constructor, Expression.Convert(call, typeof(object)));
-    }
+        ReturnShape.Nothing => Expression.Block(call, Expression.Default(typeof(ValueTask<object?>))),
+        ReturnShape.Task => Expression.Call(Helper(nameof(FromTask)), call),
+        ReturnShape.ValueTask => Expression.Call(Helper(nameof(FromValueTask)), call),
+        ReturnShape.TaskOfResult => Expression.Call(Helper(nameof(FromTaskOf)).MakeGenericMethod(returnType.GetGenericArguments()[0]), call),
+        ReturnShape.ValueTaskOfResult => Expression.Call(Helper(nameof(FromValueTaskOf)).MakeGenericMethod(returnType.GetGenericArguments()[0]), call),
+        _ => Expression.New(typeof(ValueTask<object?>).GetConstructor([typeof(object)])!, Expression.Convert(call, typeof(object))),
+    };
 
     private static MethodInfo Helper(string name) =>
         typeof(MethodInvokerFactory).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!;

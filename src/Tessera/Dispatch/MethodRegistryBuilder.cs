@@ -265,15 +265,16 @@ internal sealed class MethodRegistryBuilder(
         }
 
         var disposes = typeof(IDisposable).IsAssignableFrom(type) || typeof(IAsyncDisposable).IsAssignableFrom(type);
+        ObjectFactory Compile() => ActivatorUtilities.CreateFactory(type, Type.EmptyTypes);
         if (constructors.Length > 1)
         {
             // Which of several constructors the factory takes (or that it refuses them) is ActivatorUtilities' rule for
             // factories, which its CreateInstance does not share: such a class keeps the factory from its first call.
-            var factory = new Lazy<ObjectFactory>(() => ActivatorUtilities.CreateFactory(type, Type.EmptyTypes));
+            var factory = new Lazy<ObjectFactory>(Compile);
             return (provider => factory.Value(provider, null), disposes);
         }
 
-        var compiled = new CompiledInBackground<ObjectFactory>(() => ActivatorUtilities.CreateFactory(type, Type.EmptyTypes));
+        var compiled = new CompiledInBackground<ObjectFactory>(Compile);
         return (provider => compiled.TryGet() is { } factory ? factory(provider, null) : ActivatorUtilities.CreateInstance(provider, type), disposes);
     }
 

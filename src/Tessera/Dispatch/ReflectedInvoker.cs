@@ -13,7 +13,7 @@ internal sealed class ReflectedInvoker
 {
     private readonly MethodInfo _method;
     private readonly Delegate? _handler;
-    private readonly Shape _shape;
+    private readonly ReturnShape _shape;
 
     // Task<T>.Result, and ValueTask<T>.AsTask for a ValueTask<T> result.
     private readonly PropertyInfo? _taskResult;
@@ -24,32 +24,16 @@ internal sealed class ReflectedInvoker
         _method = method;
         _handler = handler;
         var returnType = method.ReturnType;
-        var definition = returnType.IsGenericType ? returnType.GetGenericTypeDefinition() : null;
-        _shape = returnType == typeof(void) ? Shape.Nothing
-            : returnType == typeof(Task) ? Shape.Task
-            : returnType == typeof(ValueTask) ? Shape.ValueTask
-            : definition == typeof(Task<>) ? Shape.TaskOfResult
-            : definition == typeof(ValueTask<>) ? Shape.ValueTaskOfResult
-            : Shape.Value;
-        if (_shape == Shape.ValueTaskOfResult)
+        _shape = ReturnShapes.Of(returnType);
+        if (_shape == ReturnShape.ValueTaskOfResult)
         {
             _asTask = returnType.GetMethod(nameof(ValueTask<int>.AsTask), Type.EmptyTypes);
             _taskResult = typeof(Task<>).MakeGenericType(returnType.GetGenericArguments()[0]).GetProperty(nameof(Task<int>.Result));
         }
-        else if (_shape == Shape.TaskOfResult)
+        else if (_shape == ReturnShape.TaskOfResult)
         {
             _taskResult = returnType.GetProperty(nameof(Task<int>.Result));
         }
-    }
-
-    private enum Shape
-    {
-        Nothing,
-        Value,
-        Task,
-        ValueTask,
-        TaskOfResult,
-        ValueTaskOfResult,
     }
 
     public ValueTask<object?> Invoke(object? target, object?[] arguments)
@@ -59,17 +43,17 @@ internal sealed class ReflectedInvoker
             : InvokeHandler(_handler, arguments);
         switch (_shape)
         {
-            case Shape.Nothing:
+            case ReturnShape.Nothing:
                 return default;
-            case Shape.Task:
+            case ReturnShape.Task:
                 var task = (Task)returned!;
                 return task.IsCompletedSuccessfully ? default : MethodInvokerFactory.AwaitTask(task);
-            case Shape.ValueTask:
+            case ReturnShape.ValueTask:
                 var valueTask = (ValueTask)returned!;
                 return valueTask.IsCompletedSuccessfully ? default : MethodInvokerFactory.AwaitTask(valueTask.AsTask());
-            case Shape.TaskOfResult:
+            case ReturnShape.TaskOfResult:
                 return ResultOf((Task)returned!);
-            case Shape.ValueTaskOfResult:
+            case ReturnShape.ValueTaskOfResult:
                 return ResultOf((Task)_asTask!.Invoke(returned, BindingFlags.DoNotWrapExceptions, binder: null, parameters: null, culture: null)!);
             default:
                 return new ValueTask<object?>(returned);
