@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,8 +13,14 @@ namespace Tessera.Stores.Sqlite;
 /// </summary>
 internal sealed class SqliteDatabase : IStoreProbe
 {
+    private static readonly object Configured = new();
+
     private readonly SemaphoreSlim _migrationLock = new(1, 1);
     private volatile bool _migrated;
+
+    // The pragmas of OpenAsync are settings of the native connection, which the pool keeps open between uses: they are
+    // run once per native connection, not on every open, where they were one more statement on every store call.
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = new();
 
     static SqliteDatabase() => SQLitePCL.Batteries_V2.Init();
 
@@ -56,10 +63,15 @@ internal sealed class SqliteDatabase : IStoreProbe
         try
         {
             await connection.OpenAsync(cancellationToken);
-            using var pragmas = connection.CreateCommand();
-            // NORMAL is durable against a process crash in WAL mode; only a power loss can drop the last commits.
-            pragmas.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
-            await pragmas.ExecuteNonQueryAsync(cancellationToken);
+            if (!_configured.TryGetValue(connection.Handle!, out _))
+            {
+                using var pragmas = connection.CreateCommand();
+                // NORMAL is durable against a process crash in WAL mode; only a power loss can drop the last commits.
+                pragmas.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+                await pragmas.ExecuteNonQueryAsync(cancellationToken);
+                _configured.AddOrUpdate(connection.Handle!, Configured);
+            }
+
             return connection;
         }
         catch

@@ -100,5 +100,35 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.Equal(3, (await second.Toto.CallAsync("secure.read", new { key = "k" })).Result.GetInt32());
     }
 
+    [Fact]
+    public async Task EveryConnection_NewOrReusedByThePool_SyncsNormallyAndEnforcesForeignKeys()
+    {
+        var database = SqliteStoreTests.Database(_directory.FullName);
+        for (var round = 0; round < 4; round++)
+        {
+            // Several at once, so the pool opens new native connections besides handing back the ones returned.
+            var connections = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => database.OpenAsync(default)));
+            foreach (var connection in connections)
+            {
+                Assert.Equal(1L, await Pragma(connection, "synchronous")); // NORMAL
+                Assert.Equal(1L, await Pragma(connection, "foreign_keys"));
+                await connection.DisposeAsync();
+            }
+
+            if (round == 1)
+            {
+                // Every native connection closed: the next rounds get new ones, which must be set up too.
+                SqliteConnection.ClearAllPools();
+            }
+        }
+
+        static async Task<long> Pragma(SqliteConnection connection, string name)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"PRAGMA {name};";
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+    }
+
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 }
