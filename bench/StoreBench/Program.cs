@@ -3,7 +3,8 @@
 //   - session lookups per second: ISessionStore.FindAsync of existing sessions by 8 concurrent callers;
 //   - event publish throughput: 4 publishers on instance A appending as fast as the log takes them;
 //   - event fan-out latency: publish on instance A until a subscriber on instance B has the event, one at a time.
-// Usage: StoreBench --postgres=CONNECTION --redis=HOST:PORT [--mysql=CONNECTION] [--nats=URL] [--seconds=5] [--events=300]
+// Usage: StoreBench [--postgres=CONNECTION] [--redis=HOST:PORT] [--mysql=CONNECTION] [--nats=URL] [--seconds=5] [--events=300]
+// SQLite is always measured; every other backend when its server is given (bench/stores/run.sh starts them all).
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,26 +17,27 @@ var seconds = int.Parse(options.GetValueOrDefault("seconds", "5"));
 var eventCount = int.Parse(options.GetValueOrDefault("events", "300"));
 var sqliteFile = Path.Combine(Path.GetTempPath(), $"storebench-{Guid.NewGuid():N}.db");
 
-var backends = new (string Name, Dictionary<string, string?> Config)[]
+// Each backend with the option naming its server (null: none needed).
+var backends = new (string Name, string? Server, Dictionary<string, string?> Config)[]
 {
-    ("SQLite (one file)", new() { ["Tessera:Storage:Database"] = "Sqlite", ["Tessera:Storage:DbConnection"] = $"Data Source={sqliteFile}" }),
-    ("PostgreSQL", new() { ["Tessera:Storage:Database"] = "Postgres", ["Tessera:Storage:DbConnection"] = options["postgres"] }),
-    ("MySQL (MariaDB)", new() { ["Tessera:Storage:Database"] = "mysql", ["Tessera:Storage:DbConnection"] = options.GetValueOrDefault("mysql") }),
-    ("Redis (sessions, events)", new()
+    ("SQLite (one file)", null, new() { ["Tessera:Storage:Database"] = "Sqlite", ["Tessera:Storage:DbConnection"] = $"Data Source={sqliteFile}" }),
+    ("PostgreSQL", "postgres", new() { ["Tessera:Storage:Database"] = "Postgres", ["Tessera:Storage:DbConnection"] = options.GetValueOrDefault("postgres") }),
+    ("MySQL (MariaDB)", "mysql", new() { ["Tessera:Storage:Database"] = "mysql", ["Tessera:Storage:DbConnection"] = options.GetValueOrDefault("mysql") }),
+    ("Redis (sessions, events)", "redis", new()
     {
         ["Tessera:Storage:Database"] = "Sqlite", ["Tessera:Storage:DbConnection"] = $"Data Source={sqliteFile}",
-        ["Tessera:Storage:SessionStore"] = "Redis", ["Tessera:Storage:Redis"] = options["redis"],
+        ["Tessera:Storage:SessionStore"] = "Redis", ["Tessera:Storage:Redis"] = options.GetValueOrDefault("redis"),
     }),
-    ("NATS JetStream (events; sessions in SQLite)", new()
+    ("NATS JetStream (events; sessions in SQLite)", "nats", new()
     {
-        ["Tessera:Storage:Database"] = "Sqlite", ["Tessera:Storage:DbConnection"] = options.ContainsKey("nats") ? $"Data Source={sqliteFile}" : null,
+        ["Tessera:Storage:Database"] = "Sqlite", ["Tessera:Storage:DbConnection"] = $"Data Source={sqliteFile}",
         ["Tessera:Storage:Events"] = "nats", ["Tessera:Storage:Nats"] = options.GetValueOrDefault("nats"), ["Tessera:Storage:NatsStream"] = "bench",
     }),
 };
 
 Console.WriteLine("| backend | session lookups/s (8 callers) | events published/s (4 publishers) | fan-out p50 ms | p90 ms | p99 ms | max ms |");
 Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-foreach (var (name, config) in backends.Where(b => b.Config["Tessera:Storage:DbConnection"] is not null))
+foreach (var (name, _, config) in backends.Where(b => b.Server is null || options.ContainsKey(b.Server)))
 {
     await using var a = await StartAsync(config);
     await using var b = await StartAsync(config);
