@@ -13,14 +13,13 @@ namespace Tessera.Stores.Sqlite;
 /// </summary>
 internal sealed class SqliteDatabase : IStoreProbe
 {
-    private static readonly object Configured = new();
-
     private readonly SemaphoreSlim _migrationLock = new(1, 1);
     private volatile bool _migrated;
 
     // The pragmas of OpenAsync are settings of the native connection, which the pool keeps open between uses: they are
     // run once per native connection, not on every open, where they were one more statement on every store call.
     private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = new();
+    private static readonly object Configured = new();
 
     static SqliteDatabase() => SQLitePCL.Batteries_V2.Init();
 
@@ -63,13 +62,14 @@ internal sealed class SqliteDatabase : IStoreProbe
         try
         {
             await connection.OpenAsync(cancellationToken);
-            if (!_configured.TryGetValue(connection.Handle!, out _))
+            var handle = connection.Handle!;
+            if (!_configured.TryGetValue(handle, out _))
             {
                 using var pragmas = connection.CreateCommand();
                 // NORMAL is durable against a process crash in WAL mode; only a power loss can drop the last commits.
                 pragmas.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
                 await pragmas.ExecuteNonQueryAsync(cancellationToken);
-                _configured.AddOrUpdate(connection.Handle!, Configured);
+                _configured.AddOrUpdate(handle, Configured);
             }
 
             return connection;
