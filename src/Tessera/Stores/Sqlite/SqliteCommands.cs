@@ -2,7 +2,10 @@ using Microsoft.Data.Sqlite;
 
 namespace Tessera.Stores.Sqlite;
 
-/// <summary>Runs one parameterized statement on a pooled connection. No SQL is ever built from values.</summary>
+/// <summary>
+/// Runs one parameterized statement on a pooled connection. No SQL is ever built from values. Statements that write
+/// (<see cref="ExecuteAsync"/>, <see cref="WriteSingleAsync"/>) take the database's write turn; reads never wait for one.
+/// </summary>
 internal static class SqliteCommands
 {
     public static async Task<int> ExecuteAsync(
@@ -11,6 +14,7 @@ internal static class SqliteCommands
         Action<SqliteParameterCollection> bind,
         CancellationToken cancellationToken)
     {
+        using var turn = await database.WriteTurnAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -32,6 +36,19 @@ internal static class SqliteCommands
         bind(command.Parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? read(reader) : null;
+    }
+
+    /// <summary>A statement that writes and answers one row (<c>INSERT ... RETURNING</c>), in the write turn.</summary>
+    public static async Task<T?> WriteSingleAsync<T>(
+        this SqliteDatabase database,
+        string sql,
+        Action<SqliteParameterCollection> bind,
+        Func<SqliteDataReader, T> read,
+        CancellationToken cancellationToken)
+        where T : class
+    {
+        using var turn = await database.WriteTurnAsync(cancellationToken);
+        return await database.QuerySingleAsync(sql, bind, read, cancellationToken);
     }
 
     public static long ToUnixMilliseconds(this DateTimeOffset time) => time.ToUnixTimeMilliseconds();

@@ -7,7 +7,7 @@ internal sealed class SqliteEventLog(SqliteDatabase database) : IEventLog, IStor
 {
     public async Task<EventMessage> AppendAsync(string topic, string data, DateTimeOffset publishedAt, CancellationToken cancellationToken)
     {
-        var id = await database.QuerySingleAsync(
+        var id = await database.WriteSingleAsync(
             "INSERT INTO tessera_events (topic, data, published_at) VALUES ($topic, $data, $published_at) RETURNING id;",
             p =>
             {

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Tessera.Stores.Sqlite;
 
 namespace Tessera.Tests.Stores.Sqlite;
 
@@ -101,7 +102,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
-    public async Task EveryConnection_NewOrReusedByThePool_SyncsNormallyAndEnforcesForeignKeys()
+    public async Task EveryConnection_NewOrReusedByThePool_SyncsNormallyEnforcesForeignKeysAndWaitsOutABusyFile()
     {
         var database = SqliteStoreTests.Database(_directory.FullName);
         for (var round = 0; round < 4; round++)
@@ -112,6 +113,7 @@ public sealed class SqliteDatabaseTests : IDisposable
             {
                 Assert.Equal(1L, await Pragma(connection, "synchronous")); // NORMAL
                 Assert.Equal(1L, await Pragma(connection, "foreign_keys"));
+                Assert.Equal(5000L, await Pragma(connection, "busy_timeout"));
                 await connection.DisposeAsync();
             }
 
@@ -127,6 +129,46 @@ public sealed class SqliteDatabaseTests : IDisposable
             await using var command = connection.CreateCommand();
             command.CommandText = $"PRAGMA {name};";
             return (long)(await command.ExecuteScalarAsync())!;
+        }
+    }
+
+    [Fact]
+    public async Task Writes_OfOneProcess_ReachTheFileOneAtATime_AndEveryOneLands()
+    {
+        // Concurrent writers of one process must not meet at SQLite's write lock, where the driver sleeps 150 ms a try.
+        // A writer's turn begins before its statement is bound, so two binds running at once mean two writers at once.
+        var database = SqliteStoreTests.Database(_directory.FullName);
+        await database.MigrateAsync(default);
+        var binding = 0;
+        var mostAtOnce = 0;
+        for (var round = 0; round < 20; round++)
+        {
+            var writers = Enumerable.Range(0, 16).Select(writer => Task.Run(() => database.ExecuteAsync(
+                "INSERT INTO tessera_nonces (nonce, expires_at) VALUES ($nonce, 0);",
+                p =>
+                {
+                    var atOnce = Interlocked.Increment(ref binding);
+                    InterlockedMax(ref mostAtOnce, atOnce);
+                    Thread.SpinWait(5_000); // long enough for a second writer on the other core to arrive
+                    p.AddWithValue("$nonce", $"{round}/{writer}");
+                    Interlocked.Decrement(ref binding);
+                },
+                default)));
+            Assert.All(await Task.WhenAll(writers), inserted => Assert.Equal(1, inserted));
+        }
+
+        Assert.Equal(1, mostAtOnce);
+        Assert.Equal(320L, await Scalar<long>("SELECT COUNT(*) FROM tessera_nonces;"));
+
+        static void InterlockedMax(ref int target, int value)
+        {
+            for (var seen = target; value > seen; seen = target)
+            {
+                if (Interlocked.CompareExchange(ref target, value, seen) == seen)
+                {
+                    return;
+                }
+            }
         }
     }
 
