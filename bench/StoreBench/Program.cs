@@ -1,6 +1,8 @@
 // Measures each session backend the same way, two Tessera instances (in one process, each with its own stores,
 // connections and event bus) sharing one store:
 //   - session lookups per second: ISessionStore.FindAsync of existing sessions by 8 concurrent callers;
+//   - session state writes per second: ISessionStore.TryUpdateStateAsync by 32 concurrent writers, two sessions each
+//     (what 32 connections of signed-in users cost the store; the load harness runs in memory);
 //   - event publish throughput: 4 publishers on instance A appending as fast as the log takes them;
 //   - event fan-out latency: publish on instance A until a subscriber on instance B has the event, one at a time.
 // Usage: StoreBench [--postgres=CONNECTION] [--redis=HOST:PORT] [--mysql=CONNECTION] [--nats=URL] [--seconds=5] [--events=300]
@@ -35,16 +37,17 @@ var backends = new (string Name, string? Server, Dictionary<string, string?> Con
     }),
 };
 
-Console.WriteLine("| backend | session lookups/s (8 callers) | events published/s (4 publishers) | fan-out p50 ms | p90 ms | p99 ms | max ms |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+Console.WriteLine("| backend | session lookups/s (8 callers) | session writes/s (32 writers) | events published/s (4 publishers) | fan-out p50 ms | p90 ms | p99 ms | max ms |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
 foreach (var (name, _, config) in backends.Where(b => b.Server is null || options.ContainsKey(b.Server)))
 {
     await using var a = await StartAsync(config);
     await using var b = await StartAsync(config);
     var lookups = await MeasureLookupsAsync(a.Services.GetRequiredService<ISessionStore>(), TimeSpan.FromSeconds(seconds));
+    var writes = await MeasureWritesAsync(a.Services.GetRequiredService<ISessionStore>(), TimeSpan.FromSeconds(seconds));
     var published = await MeasurePublishingAsync(a.Services.GetRequiredService<IEventBus>(), TimeSpan.FromSeconds(seconds));
     var latencies = await MeasureFanOutAsync(a.Services.GetRequiredService<IEventBus>(), b.Services.GetRequiredService<IEventBus>(), eventCount);
-    Console.WriteLine($"| {name} | {lookups:N0} | {published:N0} | {Percentile(latencies, 0.50):0.00} | {Percentile(latencies, 0.90):0.00} | {Percentile(latencies, 0.99):0.00} | {latencies[^1]:0.00} |");
+    Console.WriteLine($"| {name} | {lookups:N0} | {writes:N0} | {published:N0} | {Percentile(latencies, 0.50):0.00} | {Percentile(latencies, 0.90):0.00} | {Percentile(latencies, 0.99):0.00} | {latencies[^1]:0.00} |");
 }
 
 foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(sqliteFile) + "*"))
@@ -79,31 +82,78 @@ static async Task<double> MeasureLookupsAsync(ISessionStore store, TimeSpan dura
         }, default);
     }
 
-    // Warm up connections and caches, then count.
+    return await StepsPerSecondAsync(8, duration, worker => Task.FromResult<Func<long, Task>>(async step =>
+    {
+        if (await store.FindAsync(ids[(int)((worker + step) % ids.Count)], default) is null)
+        {
+            throw new InvalidOperationException("a session that was created is missing");
+        }
+    }));
+}
+
+static async Task<double> MeasureWritesAsync(ISessionStore store, TimeSpan duration)
+{
+    const int Writers = 32;
+    var now = DateTimeOffset.UtcNow;
+    var sessions = new List<byte[]>();
+    for (var i = 0; i < Writers * 2; i++)
+    {
+        var id = RandomNumberGenerator.GetBytes(32);
+        sessions.Add(id);
+        await store.CreateAsync(new SessionRecord
+        {
+            IdHash = id, UserId = "writer" + i, CreatedAt = now, ExpiresAt = now.AddHours(1), AbsoluteExpiresAt = now.AddDays(1),
+        }, default);
+    }
+
+    // Each writer alternates between its own two sessions, so every write carries the version it expects.
+    return await StepsPerSecondAsync(Writers, duration, async worker =>
+    {
+        byte[][] own = [sessions[worker * 2], sessions[worker * 2 + 1]];
+        var versions = new long[2];
+        for (var k = 0; k < 2; k++)
+        {
+            versions[k] = (await store.FindAsync(own[k], default))!.Version;
+        }
+
+        return async step =>
+        {
+            var k = (int)(step % 2);
+            if (!await store.TryUpdateStateAsync(own[k], versions[k], $$"""{"count":{{step}}}""", default))
+            {
+                throw new InvalidOperationException("a write with the current version was refused");
+            }
+
+            versions[k]++;
+        };
+    });
+}
+
+// Runs one loop per worker side by side, a second to warm up connections and caches and then for the duration, and
+// answers the steps taken per second. A worker is set up once per run and answers its step.
+static async Task<double> StepsPerSecondAsync(int workers, TimeSpan duration, Func<int, Task<Func<long, Task>>> worker)
+{
     await RunAsync(TimeSpan.FromSeconds(1));
     var clock = Stopwatch.StartNew();
-    var found = await RunAsync(duration);
-    return found / clock.Elapsed.TotalSeconds;
+    var steps = await RunAsync(duration);
+    return steps / clock.Elapsed.TotalSeconds;
 
     async Task<long> RunAsync(TimeSpan length)
     {
         var until = Stopwatch.GetTimestamp() + (long)(length.TotalSeconds * Stopwatch.Frequency);
-        var workers = Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
+        var loops = Enumerable.Range(0, workers).Select(index => Task.Run(async () =>
         {
+            var step = await worker(index);
             long count = 0;
-            for (var i = worker; Stopwatch.GetTimestamp() < until; i++)
+            while (Stopwatch.GetTimestamp() < until)
             {
-                if (await store.FindAsync(ids[i % ids.Count], default) is null)
-                {
-                    throw new InvalidOperationException("a session that was created is missing");
-                }
-
+                await step(count);
                 count++;
             }
 
             return count;
         }));
-        return (await Task.WhenAll(workers)).Sum();
+        return (await Task.WhenAll(loops)).Sum();
     }
 }
 

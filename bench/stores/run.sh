@@ -53,10 +53,11 @@ if [[ -n "$out" ]]; then
   {
     echo "# Store backends: session lookups, event publishing and fan-out across instances"
     echo
-    echo "Measured by \`bench/stores/run.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores, Release build; PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}'),"
+    echo "Measured by \`bench/stores/run.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), Release build; PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}'),"
     echo "MariaDB $(/usr/sbin/mariadbd --version | sed -E 's/.*Ver ([0-9.]+)-.*/\1/'), NATS $(/usr/sbin/nats-server --version | sed -E 's/.*v([0-9.]+).*/\1/') and Redis $(redis-server --version | sed -E 's/.*v=([0-9.]+).*/\1/') on the same machine over loopback, default Tessera options."
     echo "Two Tessera instances share each store. Lookups: \`ISessionStore.FindAsync\` of existing sessions by 8 concurrent"
-    echo "callers for ${seconds} s. Publishing: 4 publishers on instance A for ${seconds} s. Fan-out: publish on instance A until a"
+    echo "callers for ${seconds} s. Writes: \`ISessionStore.TryUpdateStateAsync\` by 32 concurrent writers, two sessions each, for"
+    echo "${seconds} s. Publishing: 4 publishers on instance A for ${seconds} s. Fan-out: publish on instance A until a"
     echo "subscriber on instance B has the event, ${events} events one at a time."
     echo
     echo "$table"
