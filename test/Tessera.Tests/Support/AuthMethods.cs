@@ -34,6 +34,17 @@ public sealed class Secure
 
     [Method(AllowGet = true), Authenticated] public int Read(Session session, string key) => session.Get<int>(key);
 
+    [Method, Authenticated] public async Task<int> Increment(Session session)
+    {
+        var count = 0;
+        await session.UpdateAsync(s =>
+        {
+            count = s.Get<int>("count") + 1;
+            s.Set("count", count);
+        });
+        return count;
+    }
+
     /// <summary>Both callers read the session, wait for each other, then save: one of them must lose.</summary>
     public static readonly Barrier BothHaveRead = new(2);
 

@@ -90,20 +90,30 @@ public sealed class Session
     /// <summary>
     /// Applies <paramref name="update"/> and saves; when another request saved first, re-reads the session and applies
     /// the update again to the fresh state, until it lands. The update must depend only on the session's state.
+    /// Updates that have to try again take turns with this process's other retries of the same session, so they stop
+    /// racing each other.
     /// </summary>
     public async Task UpdateAsync(Action<Session> update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
-        for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
+        update(this);
+        if (await _manager.TrySaveAsync(this, State.ToJson(), cancellationToken))
         {
+            return;
+        }
+
+        // Most updates land at once; the turn is taken only for the retries, where it costs nothing that matters.
+        using var turn = await _manager.UpdateTurnAsync(this, cancellationToken);
+        for (var attempt = 1; attempt < MaxUpdateAttempts; attempt++)
+        {
+            await _manager.ReloadAsync(this, cancellationToken);
             update(this);
             if (await _manager.TrySaveAsync(this, State.ToJson(), cancellationToken))
             {
                 return;
             }
 
-            await _manager.ReloadAsync(this, cancellationToken);
-            // Retry at once the first times; writers that keep colliding back off a little, at random, to spread out.
+            // Overtaken again (by another process, or by a request's first try): back off a little, at random.
             if (attempt >= 2)
             {
                 await Task.Delay(Random.Shared.Next(0, Math.Min(attempt, 10)), cancellationToken);

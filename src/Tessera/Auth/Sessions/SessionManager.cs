@@ -32,6 +32,7 @@ internal sealed class SessionManager(
     private static readonly TimeSpan RenewalStep = TimeSpan.FromMinutes(1);
 
     private readonly TesseraSessionOptions _options = options.Value;
+    private readonly SessionUpdateTurns _updateTurns = new();
 
     public bool UsesCookies => _options.UseCookies;
 
@@ -171,6 +172,15 @@ internal sealed class SessionManager(
 
     public Task<int> EndAllAsync(string userId, CancellationToken cancellationToken) =>
         store.DeleteByUserAsync(userId, cancellationToken);
+
+    /// <summary>
+    /// The session's turn for an update (see <see cref="SessionUpdateTurns"/>); none for stateless sessions, whose
+    /// saves never conflict.
+    /// </summary>
+    internal ValueTask<SessionUpdateTurns.Turn> UpdateTurnAsync(Session session, CancellationToken cancellationToken) =>
+        _options.StatelessSessions
+            ? ValueTask.FromResult(new SessionUpdateTurns.Turn(null))
+            : _updateTurns.TakeAsync(session.Record.IdHash, cancellationToken);
 
     internal async Task<bool> TrySaveAsync(Session session, string state, CancellationToken cancellationToken)
     {
