@@ -22,6 +22,7 @@ public sealed partial class ArchitectureTests
         ["Errors"] = 5,
         ["Observability"] = 5,
         ["Buffers"] = 5,
+        ["Threading"] = 5,
     };
 
     /// <summary>Known exceptions, each with its reason; an entry that no longer occurs fails the test too.</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Tessera.Auth.Signing;
 using Tessera.Errors;
 using Tessera.Stores;
+using Tessera.Threading;
 
 namespace Tessera.Auth.Sessions;
 
@@ -177,9 +178,9 @@ internal sealed class SessionManager(
     /// The session's turn for an update (see <see cref="SessionUpdateTurns"/>); none for stateless sessions, whose
     /// saves never conflict.
     /// </summary>
-    internal ValueTask<SessionUpdateTurns.Turn> UpdateTurnAsync(Session session, CancellationToken cancellationToken) =>
+    internal ValueTask<Turn> UpdateTurnAsync(Session session, CancellationToken cancellationToken) =>
         _options.StatelessSessions
-            ? ValueTask.FromResult(new SessionUpdateTurns.Turn(null))
+            ? ValueTask.FromResult(default(Turn))
             : _updateTurns.TakeAsync(session.Record.IdHash, cancellationToken);
 
     internal async Task<bool> TrySaveAsync(Session session, string state, CancellationToken cancellationToken)

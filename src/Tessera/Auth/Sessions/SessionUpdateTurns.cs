@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Tessera.Threading;
 
 namespace Tessera.Auth.Sessions;
 
@@ -17,16 +18,6 @@ internal sealed class SessionUpdateTurns
     private readonly SemaphoreSlim[] _turns = Enumerable.Range(0, Count).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     /// <summary>Waits for the session's turn; disposing the result ends it.</summary>
-    public async ValueTask<Turn> TakeAsync(byte[] idHash, CancellationToken cancellationToken)
-    {
-        var turn = _turns[BinaryPrimitives.ReadUInt32LittleEndian(idHash) % Count];
-        await turn.WaitAsync(cancellationToken);
-        return new Turn(turn);
-    }
-
-    /// <summary>One update's turn at its session.</summary>
-    public readonly struct Turn(SemaphoreSlim? turn) : IDisposable
-    {
-        public void Dispose() => turn?.Release();
-    }
+    public ValueTask<Turn> TakeAsync(byte[] idHash, CancellationToken cancellationToken) =>
+        _turns[BinaryPrimitives.ReadUInt32LittleEndian(idHash) % Count].TakeTurnAsync(cancellationToken);
 }
