@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 
@@ -79,14 +80,77 @@ internal static class XmlDocumentation
 
     private static string NestedName(Type type) => type.DeclaringType is { } outer ? NestedName(outer) + "." + type.Name : type.Name;
 
-    private static string? Clean(XElement? element)
+    /// <summary>
+    /// The element as one line of plain text, with the references the compiler leaves as empty elements written out:
+    /// <c>&lt;paramref name="userId"/&gt;</c> as the parameter's wire name (<c>user_id</c>), <c>&lt;see cref="T:Ns.Order"/&gt;</c>
+    /// as <c>Order</c>, <c>&lt;see langword="null"/&gt;</c> as <c>null</c>. Reading only the text nodes dropped them,
+    /// and "Sends &lt;paramref name="message"/&gt; to ..." reached clients as "Sends to ...".
+    /// </summary>
+    internal static string? Clean(XElement? element)
     {
         if (element is null)
         {
             return null;
         }
 
-        var text = string.Join(" ", element.Value.Split((char[])['\n', '\r', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
-        return text.Length == 0 ? null : text;
+        var text = new StringBuilder();
+        Render(element, text);
+        var line = string.Join(" ", text.ToString().Split((char[])['\n', '\r', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
+        return line.Length == 0 ? null : line;
+    }
+
+    private static void Render(XElement element, StringBuilder text)
+    {
+        foreach (var node in element.Nodes())
+        {
+            switch (node)
+            {
+                case XText plain:
+                    text.Append(plain.Value);
+                    break;
+                case XElement inner when !inner.Nodes().Any() && Reference(inner) is { } reference:
+                    text.Append(reference);
+                    break;
+                case XElement inner:
+                    // <para> and list items are separate sentences on one line; <c>, <b>, <see>text</see> keep their text.
+                    var block = inner.Name.LocalName is "para" or "item" or "br";
+                    text.Append(block ? " " : string.Empty);
+                    Render(inner, text);
+                    text.Append(block ? " " : string.Empty);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>What an empty reference element stands for in the text, or null for an element that says nothing.</summary>
+    private static string? Reference(XElement element)
+    {
+        if ((string?)element.Attribute("name") is { } name && element.Name.LocalName is "paramref" or "typeparamref")
+        {
+            return element.Name.LocalName == "paramref" ? MethodNaming.ToSnakeCase(name) : name;
+        }
+
+        if ((string?)element.Attribute("langword") is { } word)
+        {
+            return word;
+        }
+
+        if ((string?)element.Attribute("cref") is { } cref)
+        {
+            return ShortName(cref);
+        }
+
+        return (string?)element.Attribute("href");
+    }
+
+    /// <summary><c>T:Ns.Order</c> -> <c>Order</c>; <c>M:Ns.Box`1.Get(System.Int32)</c> -> <c>Box.Get</c>.</summary>
+    private static string ShortName(string cref)
+    {
+        var name = cref.Length > 2 && cref[1] == ':' ? cref[2..] : cref;
+        var parameters = name.IndexOf('(', StringComparison.Ordinal);
+        name = parameters < 0 ? name : name[..parameters];
+        var parts = name.Split('.').Select(part => part.Split('`')[0]).ToArray();
+        var isMember = cref.Length > 2 && cref[0] is 'M' or 'P' or 'F' or 'E';
+        return isMember && parts.Length >= 2 ? parts[^2] + "." + parts[^1] : parts[^1];
     }
 }

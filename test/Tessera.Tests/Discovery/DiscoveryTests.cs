@@ -58,6 +58,15 @@ public sealed class DiscoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Description_WritesOutTheReferencesOfTheDocComment()
+    {
+        // Inbox.Send's summary: Sends <paramref name="message"/> to <paramref name="userId"/> and answers the event's id.
+        var send = Method(await Discover(), "inbox.send");
+
+        Assert.Equal("Sends message to user_id and answers the event's id.", send.GetProperty("description").GetString());
+    }
+
+    [Fact]
     public async Task Schemas_FollowTheCSharpTypesAndWireNames()
     {
         var document = await Discover();
