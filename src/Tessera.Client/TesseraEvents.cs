@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -17,6 +18,11 @@ namespace Tessera.Client;
 public sealed class TesseraEvents
 {
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(5);
+
+    // The codes a refused subscription gets on the WebSocket (JSON-RPC's invalid params, Tessera's 1003 and 1004).
+    private const int InvalidParams = -32602;
+    private const int InvalidParameters = 1003;
+    private const int NotAuthorized = 1004;
     private readonly TesseraClient _client;
 
     internal TesseraEvents(TesseraClient client) => _client = client;
@@ -176,6 +182,20 @@ public sealed class TesseraEvents
                 WireFormat.ReadTotoAnswer(document.RootElement);
             }
 
+            // The service refused the stream and said why in plain text (a topic that is not a pattern, a private topic
+            // without a session): the error a subscription over the WebSocket gets, so both wires fail alike.
+            var reason = response.Content.Headers.ContentType?.MediaType == "text/plain" ? Encoding.UTF8.GetString(body).Trim() : "";
+            if (reason.Length > 0 && response.StatusCode == HttpStatusCode.BadRequest)
+            {
+                var code = _client.Options.Wire == TesseraWire.Toto ? InvalidParameters : InvalidParams;
+                throw new TesseraCallException(code, "Invalid parameters: " + reason, JsonSerializer.SerializeToElement(reason, ClientJsonContext.Default.String));
+            }
+
+            if (reason.Length > 0 && response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                throw new TesseraCallException(NotAuthorized, reason, JsonSerializer.SerializeToElement(reason, ClientJsonContext.Default.String));
+            }
+
             throw new TesseraTransportException($"{request.RequestUri} answered HTTP {(int)response.StatusCode}.", requestSent: true, (int)response.StatusCode);
         }
     }
@@ -184,13 +204,12 @@ public sealed class TesseraEvents
         IReadOnlyList<string> topics, long? lastEventId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var last = lastEventId;
-        using var subscription = await _client.Socket.SubscribeAsync(topics, lastEventId, cancellationToken);
+        using var subscription = await SubscribeOnSocketAsync(topics, lastEventId, cancellationToken);
         while (true)
         {
             var published = await subscription.Events.Reader.ReadAsync(cancellationToken);
             if (ReferenceEquals(published, SocketSubscription.Marker))
             {
-                // The socket dropped: open it again (which re-subscribes), waiting while the service is away.
                 await ReconnectAsync(cancellationToken);
                 continue;
             }
@@ -204,15 +223,30 @@ public sealed class TesseraEvents
         }
     }
 
-    private async Task ReconnectAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Subscribes over the socket, waiting while the service cannot be reached (it is starting, or restarting), as a
+    /// stream that drops later does; a refusal (a topic that is not a pattern) is thrown at once.
+    /// </summary>
+    private Task<SocketSubscription> SubscribeOnSocketAsync(IReadOnlyList<string> topics, long? lastEventId, CancellationToken cancellationToken) =>
+        WhenReachableAsync(token => _client.Socket.SubscribeAsync(topics, lastEventId, token), cancellationToken);
+
+    /// <summary>The socket opened again after a drop (which re-subscribes), waiting while the service is away.</summary>
+    private Task ReconnectAsync(CancellationToken cancellationToken) =>
+        WhenReachableAsync(async token =>
+        {
+            await _client.Socket.OpenAsync(token);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Tries <paramref name="attempt"/> until the service answers it, waiting longer each time (up to 5 s).</summary>
+    private static async Task<T> WhenReachableAsync<T>(Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
     {
         var delay = TimeSpan.FromMilliseconds(100);
         while (true)
         {
             try
             {
-                await _client.Socket.OpenAsync(cancellationToken);
-                return;
+                return await attempt(cancellationToken);
             }
             catch (TesseraTransportException)
             {

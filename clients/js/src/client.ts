@@ -271,6 +271,12 @@ export class TesseraClient {
           const text = await response.text();
           if (response.status < 500) {
             if ((response.headers.get("content-type") ?? "").startsWith("application/json")) readToto(JSON.parse(text));
+            // Refused with a reason in plain text: the error a subscription over the WebSocket gets, on either wire.
+            const reason = text.trim();
+            if (reason && response.status === 400) {
+              throw new TesseraError(this.options.wire === "toto" ? 1003 : -32602, `Invalid parameters: ${reason}`, reason);
+            }
+            if (reason && (response.status === 401 || response.status === 403)) throw new TesseraError(1004, reason, reason);
             throw new TesseraTransportError(`/events answered HTTP ${response.status}: ${text}`, true, response.status);
           }
         } else if (response.body) {
@@ -323,10 +329,13 @@ export class TesseraClient {
     let wake: (() => void) | undefined;
     let last = options.lastEventId;
     const socket = this.socket();
-    const subscription = await socket.subscribe(topics, options.lastEventId, (item) => {
+    const push = (item: TesseraEvent | "dropped") => {
       queue.push(item);
       wake?.();
-    });
+    };
+    // A service that cannot be reached yet (starting, restarting) is waited for, as after a drop; a refusal is thrown.
+    const subscription = await whenReachable(() => socket.subscribe(topics, options.lastEventId, push), options.signal);
+    if (subscription === undefined) return;
     options.signal?.addEventListener("abort", () => wake?.(), { once: true });
     try {
       while (!options.signal?.aborted) {
@@ -348,15 +357,9 @@ export class TesseraClient {
   }
 
   private async reopen(socket: SocketChannel, signal?: AbortSignal): Promise<void> {
-    for (let wait = 100; !signal?.aborted; wait = Math.min(wait * 2, 5000)) {
-      try {
-        await socket.open();
-        return;
-      } catch {
-        await delay(wait, signal).catch(() => undefined);
-      }
-    }
+    await whenReachable(() => socket.open(), signal);
   }
+
 }
 
 /** Creating accounts, signing in and out (the `account.*` methods); the session is kept for later calls. */
@@ -410,6 +413,22 @@ function settle(read: () => unknown): BatchResult {
 function notSent(error: unknown): boolean {
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   return cause?.code === "ECONNREFUSED" || cause?.code === "ENOTFOUND" || cause?.code === "EAI_AGAIN" || cause?.message === "bad port";
+}
+
+/**
+ * Tries `work` until the service answers it, waiting longer each time (up to 5 s): what cannot reach the service
+ * (a `TesseraTransportError`) is tried again, anything else is thrown. Undefined once `signal` aborts.
+ */
+async function whenReachable<R>(work: () => Promise<R>, signal?: AbortSignal): Promise<R | undefined> {
+  for (let wait = 100; !signal?.aborted; wait = Math.min(wait * 2, 5000)) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof TesseraTransportError)) throw error;
+      await delay(wait, signal).catch(() => undefined);
+    }
+  }
+  return undefined;
 }
 
 function delay(ms: number, signal?: AbortSignal): Promise<void> {

@@ -107,7 +107,8 @@ export class SocketChannel {
   private connect(session: string | undefined): Promise<WebSocket> {
     const Socket = this.WebSocketClass ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!Socket) {
-      throw new TesseraTransportError("No WebSocket here: pass options.WebSocket (e.g. the ws package), or run Node 22+ (or 20 with --experimental-websocket).", false);
+      // Not a transport failure: nothing is retried; the program must be given a WebSocket.
+      throw new TypeError("No WebSocket here: pass options.WebSocket (e.g. the ws package), or run Node 22+ (or 20 with --experimental-websocket).");
     }
     const url = new URL(this.url());
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";

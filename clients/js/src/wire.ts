@@ -23,7 +23,11 @@ export function readJsonRpc(answer: unknown): unknown {
   }
   const { error, result } = answer as JsonRpcAnswer;
   if (error && typeof error === "object") {
-    throw new TesseraError(error.code, error.message ?? `Error ${error.code}`, "data" in error ? error.data : error.message);
+    // Protocol errors carry JSON-RPC's fixed message ("Invalid params") and the reason in data: the reason is what a
+    // caller needs to read, and what the Toto and XML-RPC wires give as the message.
+    const data = "data" in error ? error.data : undefined;
+    const message = typeof data === "string" && data.length > 0 ? data : error.message ?? `Error ${error.code}`;
+    throw new TesseraError(error.code, message, "data" in error ? error.data : error.message);
   }
   if (!("result" in (answer as object))) {
     throw new TesseraTransportError(`A JSON-RPC answer without result or error: ${JSON.stringify(answer)}`, true);

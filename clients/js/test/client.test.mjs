@@ -149,3 +149,31 @@ for (const wire of ["jsonrpc", "websocket"]) {
     assert.deepEqual(resumed, ["three"]);
   });
 }
+
+for (const wire of wires) {
+  test(`${wire}: a refused call or subscription says why, with the same codes on every wire`, async () => {
+    const client = new TesseraClient(url, { wire });
+    try {
+      // JSON-RPC puts "Invalid params" in message and the reason in data: the error's message is the reason.
+      const invalid = await client.call("math.add", { a: "x", b: 2 }).catch((e) => e);
+      assert.ok(invalid instanceof TesseraError);
+      assert.equal(invalid.code, wire === "toto" ? 1003 : -32602);
+      assert.match(invalid.message, /'a' must be an integer/);
+
+      const notAPattern = await first(client.subscribe("announcement*", { signal: AbortSignal.timeout(10000) })).catch((e) => e);
+      assert.ok(notAPattern instanceof TesseraError, String(notAPattern));
+      assert.equal(notAPattern.code, wire === "toto" ? 1003 : -32602);
+      assert.match(notAPattern.message, /'announcement\*' is not a topic pattern/);
+
+      const privateTopic = await first(client.subscribe("user.me.*", { signal: AbortSignal.timeout(10000) })).catch((e) => e);
+      assert.ok(privateTopic instanceof TesseraError, String(privateTopic));
+      assert.equal(privateTopic.code, 1004);
+    } finally {
+      client.close();
+    }
+  });
+}
+
+async function first(events) {
+  for await (const event of events) return event;
+}

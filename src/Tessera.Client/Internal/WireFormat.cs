@@ -54,6 +54,13 @@ internal static class WireFormat
             var code = error.TryGetProperty("code"u8, out var c) && c.TryGetInt32(out var number) ? number : 0;
             var message = error.TryGetProperty("message"u8, out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : $"Error {code}";
             var value = error.TryGetProperty("data"u8, out var data) ? data.Clone() : m.Clone();
+            // Protocol errors carry JSON-RPC's fixed message ("Invalid params") and the reason in data: the reason is
+            // what a caller needs to read, and what the Toto and XML-RPC wires give as the message.
+            if (data.ValueKind == JsonValueKind.String && data.GetString() is { Length: > 0 } reason)
+            {
+                message = reason;
+            }
+
             throw new TesseraCallException(code, message, value);
         }
 

@@ -48,6 +48,20 @@ public sealed class ClientCallTests
         Assert.Equal(wire == TesseraWire.Toto ? 1001 : -32601, unknown.Code);
     }
 
+    [Theory]
+    [MemberData(nameof(Wires))]
+    public async Task InvalidParameters_SayWhichAndWhy_OnEveryWire(TesseraWire wire, TesseraBodyFormat format)
+    {
+        await using var host = await ClientHosts.StartAsync();
+        await using var client = ClientHosts.Client(host, o => { o.Wire = wire; o.BodyFormat = format; });
+
+        var error = await Assert.ThrowsAsync<TesseraCallException>(() => client.CallAsync<int>("math.add", new { a = "x", b = 2 }));
+
+        // JSON-RPC answers "Invalid params" with the reason in data: the exception's message is the reason.
+        Assert.Equal(wire == TesseraWire.Toto ? 1003 : -32602, error.Code);
+        Assert.Equal("Invalid parameters: 'a' must be an integer (int)", error.Message);
+    }
+
     [Fact]
     public async Task TypedProxy_CallsHelloService_AndThrowsItsErrors()
     {

@@ -100,6 +100,58 @@ public sealed class ClientEventTests
     [Theory]
     [InlineData(TesseraWire.JsonRpc)]
     [InlineData(TesseraWire.WebSocket)]
+    public async Task Subscribing_WhileTheServiceIsDown_WaitsForIt_AndMissesNothing(TesseraWire wire)
+    {
+        var folder = Directory.CreateTempSubdirectory("tessera-client-down-");
+        try
+        {
+            string[] store = ["--db_connection=Data Source=" + Path.Combine(folder.FullName, "tessera.db")];
+            var service = await ServiceProcess.StartAsync("HelloService", store);
+            var port = service.Port;
+            await using var publisher = new TesseraClient(new Uri($"http://127.0.0.1:{port}/"));
+            await publisher.Accounts.CreateAsync("herald", AuthHosts.Password);
+            var first = await publisher.CallAsync<long>("announcement.post", new { text = "first" });
+            await service.TerminateAsync();
+            await service.DisposeAsync();
+
+            // The subscription starts with nothing listening on the port, as it does when a client starts before its
+            // service or during a restart: it must wait and resume, as it does after a drop, not fail.
+            await using var listener = new TesseraClient(new TesseraClientOptions { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Wire = wire });
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var received = new List<TesseraEvent>();
+            var reading = Task.Run(async () =>
+            {
+                await foreach (var published in listener.Events.SubscribeAsync("announcements", first, stop.Token))
+                {
+                    received.Add(published);
+                    if (received.Count == 2)
+                    {
+                        return;
+                    }
+                }
+            });
+            await Task.Delay(700, stop.Token);
+            Assert.False(reading.IsCompleted, reading.Exception?.ToString());
+
+            await using (service = await ServiceProcess.StartOnPortAsync(port, "HelloService", store))
+            {
+                await publisher.Accounts.LoginAsync("herald", AuthHosts.Password);
+                await publisher.CallAsync<long>("announcement.post", new { text = "second" });
+                await publisher.CallAsync<long>("announcement.post", new { text = "third" });
+                await reading.WaitAsync(stop.Token);
+            }
+
+            Assert.Equal(["second", "third"], received.Select(e => e.Data.GetProperty("text").GetString()));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(TesseraWire.JsonRpc)]
+    [InlineData(TesseraWire.WebSocket)]
     public async Task PrivateTopics_ReachOnlyTheirUser_AsUserMe(TesseraWire wire)
     {
         await using var host = await ClientHosts.StartAsync();
@@ -144,6 +196,31 @@ public sealed class ClientEventTests
 
         Assert.All(received, e => Assert.Equal("user.me.inbox", e.Topic));
         Assert.All(received, e => Assert.Equal("sender", e.Data.GetProperty("from").GetString()));
+    }
+
+    [Theory]
+    [InlineData(TesseraWire.JsonRpc)]
+    [InlineData(TesseraWire.WebSocket)]
+    public async Task RefusedTopics_ThrowTheSameCallErrorOnEveryWire_WithTheServicesReason(TesseraWire wire)
+    {
+        await using var host = await ClientHosts.StartAsync();
+        await using var client = ClientHosts.Client(host, o => o.Wire = wire);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        var notAPattern = await Assert.ThrowsAsync<TesseraCallException>(() => FirstAsync(client.Events.SubscribeAsync("announcement*", cancellationToken: stop.Token)));
+        var privateTopic = await Assert.ThrowsAsync<TesseraCallException>(() => FirstAsync(client.Events.SubscribeAsync("user.me.*", cancellationToken: stop.Token)));
+
+        Assert.Equal(-32602, notAPattern.Code);
+        Assert.Contains("'announcement*' is not a topic pattern", notAPattern.Message);
+        Assert.Equal(1004, privateTopic.Code);
+    }
+
+    private static async Task FirstAsync(IAsyncEnumerable<TesseraEvent> events)
+    {
+        await foreach (var _ in events)
+        {
+            return;
+        }
     }
 
     [Fact]

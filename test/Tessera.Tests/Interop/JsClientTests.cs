@@ -81,6 +81,51 @@ public sealed class JsClientTests
         }
     }
 
+    [NeedsToolTheory("node")]
+    [InlineData("jsonrpc")]
+    [InlineData("websocket")]
+    public async Task Subscription_StartedWhileTheServiceIsDown_WaitsForIt(string wire)
+    {
+        await ExternalTool.EnsureJsClientBuiltAsync();
+        var folder = Directory.CreateTempSubdirectory("tessera-js-down-");
+        try
+        {
+            string[] store = ["--db_connection=Data Source=" + Path.Combine(folder.FullName, "tessera.db")];
+            var service = await ServiceProcess.StartAsync("HelloService", store);
+            var port = service.Port;
+            var url = $"http://127.0.0.1:{port}/";
+            await using var publisher = new Tessera.Client.TesseraClient(new Uri(url));
+            await publisher.Accounts.CreateAsync("herald", AuthHosts.Password);
+            var first = await publisher.CallAsync<long>("announcement.post", new { text = "first" });
+            await service.TerminateAsync();
+            await service.DisposeAsync();
+
+            // The tail starts with nothing listening on the port: it must wait for the service, not fail.
+            var tail = ExternalTool.RunAsync("node", ["--experimental-websocket", "test/tail.mjs"], ExternalTool.JsClientFolder, TimeSpan.FromSeconds(90),
+                new Dictionary<string, string> { ["TESSERA_URL"] = url, ["TESSERA_TOPICS"] = "announcements", ["TESSERA_COUNT"] = "2", ["TESSERA_WIRE"] = wire, ["TESSERA_LAST_EVENT_ID"] = first.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            await Task.Delay(1500);
+            Assert.False(tail.IsCompleted, tail.IsCompleted ? (await tail).Errors : null);
+
+            await using (service = await ServiceProcess.StartOnPortAsync(port, "HelloService", store))
+            {
+                await publisher.Accounts.LoginAsync("herald", AuthHosts.Password);
+                await publisher.CallAsync<long>("announcement.post", new { text = "second" });
+                await publisher.CallAsync<long>("announcement.post", new { text = "third" });
+
+                var (exitCode, output, errors) = await tail;
+
+                Assert.True(exitCode == 0, errors);
+                var texts = output.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("data").GetProperty("text").GetString());
+                Assert.Equal(["second", "third"], texts);
+            }
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     private static Task<(int ExitCode, string Output, string Errors)> NodeTestAsync(string file, string url, params (string Name, string Value)[] environment)
     {
         var variables = environment.ToDictionary(e => e.Name, e => e.Value);
