@@ -39,4 +39,5 @@ app.Configure(config =>
     });
 });
 
-return await app.RunAsync(args);
+// Spectre.Console.Cli reads a lone "-" as an option without a name; as an argument it means standard input (batch).
+return await app.RunAsync([.. args.Select(arg => arg == "-" ? BatchCommand.StandardInput : arg)]);

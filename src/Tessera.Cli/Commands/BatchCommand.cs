@@ -14,9 +14,12 @@ internal sealed class BatchCommand : AsyncCommand<BatchCommand.Settings>
         public string File { get; init; } = "";
     }
 
+    /// <summary>What a lone <c>-</c> on the command line becomes (Program.cs): no path can hold a NUL character.</summary>
+    public const string StandardInput = "\0stdin";
+
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var text = settings.File == "-" ? await Console.In.ReadToEndAsync(cancellationToken) : await System.IO.File.ReadAllTextAsync(settings.File, cancellationToken);
+        var text = await ReadAsync(settings.File, cancellationToken);
         JsonElement calls;
         try
         {
@@ -25,12 +28,12 @@ internal sealed class BatchCommand : AsyncCommand<BatchCommand.Settings>
         }
         catch (JsonException exception)
         {
-            throw new UsageException($"{settings.File} is not JSON: {exception.Message}");
+            throw new UsageException($"{Name(settings.File)} is not JSON: {exception.Message}");
         }
 
         if (calls.ValueKind != JsonValueKind.Array || calls.EnumerateArray().Any(c => c.ValueKind != JsonValueKind.Object || !c.TryGetProperty("method", out _)))
         {
-            throw new UsageException($"{settings.File} must hold an array of {{\"method\": ..., \"params\": ...}} objects.");
+            throw new UsageException($"{Name(settings.File)} must hold an array of {{\"method\": ..., \"params\": ...}} objects.");
         }
 
         await using var client = settings.Client();
@@ -79,4 +82,23 @@ internal sealed class BatchCommand : AsyncCommand<BatchCommand.Settings>
 
         return failed == 0 ? 0 : Failures.MethodError;
     }
+
+    private static async Task<string> ReadAsync(string file, CancellationToken cancellationToken)
+    {
+        if (file == StandardInput)
+        {
+            return await Console.In.ReadToEndAsync(cancellationToken);
+        }
+
+        try
+        {
+            return await System.IO.File.ReadAllTextAsync(file, cancellationToken);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"cannot read {file}: {exception.Message}");
+        }
+    }
+
+    private static string Name(string file) => file == StandardInput ? "standard input" : file;
 }

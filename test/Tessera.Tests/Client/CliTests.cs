@@ -136,6 +136,33 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Batch_ReadsStandardInput_GivenDash()
+    {
+        var (code, output, errors) = await TesseraWithInput("""[{"method": "math.add", "params": [40, 2]}, {"method": "greeting.hello", "params": {"name": "in"}}]""", "batch", Url, "-");
+
+        Assert.True(code == 0, errors);
+        Assert.Equal(["math.add: 42", "greeting.hello: hello in"], Lines(output));
+    }
+
+    [Fact]
+    public async Task Batch_OfAFileThatCannotBeRead_IsAUsageError()
+    {
+        var (code, _, errors) = await Tessera("batch", Url, Path.Combine(_config.FullName, "missing.json"));
+
+        Assert.Equal(3, code);
+        Assert.StartsWith("tessera: cannot read ", errors.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Events_OfATopicThatIsNotAPattern_SayWhyTheServiceRefused()
+    {
+        var (code, _, errors) = await Tessera("events", Url, "announcement*");
+
+        Assert.Equal(1, code);
+        Assert.Contains("error -32602: Invalid parameters: 'announcement*' is not a topic pattern", errors);
+    }
+
+    [Fact]
     public async Task Login_KeepsTheSessionInAnOwnerOnlyProfile_ForLaterCommands_AndLogoutEndsIt()
     {
         await using (var client = ClientHosts.Client(_host))
@@ -231,7 +258,13 @@ public sealed class CliTests : IAsyncLifetime
               } catch (error) {
                 code = error instanceof TesseraError ? error.code : -1;
               }
-              console.log(JSON.stringify({ sum, greeting, code }));
+              let invalid = "";
+              try {
+                await client.math.add("x" as unknown as number, 2);
+              } catch (error) {
+                invalid = error instanceof TesseraError ? error.message : String(error);
+              }
+              console.log(JSON.stringify({ sum, greeting, code, invalid }));
             }
 
             main(process.argv[2]);
@@ -243,7 +276,7 @@ public sealed class CliTests : IAsyncLifetime
         var (ran, output, runErrors) = await ExternalTool.RunAsync("node", [Path.Combine(folder, "main.js"), Url], workingDirectory: folder);
 
         Assert.True(ran == 0, runErrors);
-        Assert.Equal("""{"sum":42,"greeting":"hello ts","code":4000}""", output.Trim());
+        Assert.Equal("""{"sum":42,"greeting":"hello ts","code":4000,"invalid":"Invalid parameters: 'a' must be an integer (int)"}""", output.Trim());
     }
 
     [NeedsToolFact("node", "npm")]
