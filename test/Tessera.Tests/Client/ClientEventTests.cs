@@ -44,57 +44,40 @@ public sealed class ClientEventTests
     [InlineData(TesseraWire.WebSocket)]
     public async Task AcrossAServiceRestart_NothingIsLost_AndNothingRepeats(TesseraWire wire)
     {
-        var folder = Directory.CreateTempSubdirectory("tessera-client-restart-");
-        try
+        await using var hello = await HelloServiceOnFile.StartAsync();
+        await using var listener = new TesseraClient(new TesseraClientOptions { BaseAddress = new Uri(hello.Url), Wire = wire });
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var received = new List<TesseraEvent>();
+        var reading = Task.Run(async () =>
         {
-            string[] store = ["--db_connection=Data Source=" + Path.Combine(folder.FullName, "tessera.db")];
-            var service = await ServiceProcess.StartAsync("HelloService", store);
-            var port = service.Port;
-            await using var publisher = new TesseraClient(new Uri($"http://127.0.0.1:{port}/"));
-            await publisher.Accounts.CreateAsync("herald", AuthHosts.Password);
-            await using var listener = new TesseraClient(new TesseraClientOptions { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Wire = wire });
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var received = new List<TesseraEvent>();
-            var reading = Task.Run(async () =>
+            await foreach (var published in listener.Events.SubscribeAsync("announcements", cancellationToken: stop.Token))
             {
-                await foreach (var published in listener.Events.SubscribeAsync("announcements", cancellationToken: stop.Token))
+                lock (received)
                 {
-                    lock (received)
+                    received.Add(published);
+                    if (received.Count(e => e.Data.GetProperty("text").GetString()!.StartsWith("after", StringComparison.Ordinal)) == 3)
                     {
-                        received.Add(published);
-                        if (received.Count(e => e.Data.GetProperty("text").GetString()!.StartsWith("after", StringComparison.Ordinal)) == 3)
-                        {
-                            return;
-                        }
+                        return;
                     }
                 }
-            });
-            await PublishUntilSeenAsync(publisher, received, stop.Token);
-            await publisher.CallAsync<long>("announcement.post", new { text = "before" });
-
-            await service.TerminateAsync();
-            await service.DisposeAsync();
-            service = await ServiceProcess.StartOnPortAsync(port, "HelloService", store);
-            await using (service)
-            {
-                // Published while the listener is still reconnecting: the log replays them after Last-Event-ID.
-                await publisher.Accounts.LoginAsync("herald", AuthHosts.Password);
-                foreach (var text in new[] { "after 1", "after 2", "after 3" })
-                {
-                    await publisher.CallAsync<long>("announcement.post", new { text });
-                }
-
-                await reading.WaitAsync(stop.Token);
             }
+        });
+        await PublishUntilSeenAsync(hello.Publisher, received, stop.Token);
+        await hello.AnnounceAsync("before");
 
-            var texts = received.Select(e => e.Data.GetProperty("text").GetString()).ToList();
-            Assert.Equal(["before", "after 1", "after 2", "after 3"], texts.SkipWhile(t => t != "before"));
-            Assert.Equal(received.Count, received.Select(e => e.Id).Distinct().Count());
-        }
-        finally
+        await hello.StopAsync();
+        await hello.StartAgainAsync();
+        // Published while the listener is still reconnecting: the log replays them after Last-Event-ID.
+        foreach (var text in new[] { "after 1", "after 2", "after 3" })
         {
-            folder.Delete(recursive: true);
+            await hello.AnnounceAsync(text);
         }
+
+        await reading.WaitAsync(stop.Token);
+
+        var texts = received.Select(e => e.Data.GetProperty("text").GetString()).ToList();
+        Assert.Equal(["before", "after 1", "after 2", "after 3"], texts.SkipWhile(t => t != "before"));
+        Assert.Equal(received.Count, received.Select(e => e.Id).Distinct().Count());
     }
 
     [Theory]
@@ -102,51 +85,35 @@ public sealed class ClientEventTests
     [InlineData(TesseraWire.WebSocket)]
     public async Task Subscribing_WhileTheServiceIsDown_WaitsForIt_AndMissesNothing(TesseraWire wire)
     {
-        var folder = Directory.CreateTempSubdirectory("tessera-client-down-");
-        try
-        {
-            string[] store = ["--db_connection=Data Source=" + Path.Combine(folder.FullName, "tessera.db")];
-            var service = await ServiceProcess.StartAsync("HelloService", store);
-            var port = service.Port;
-            await using var publisher = new TesseraClient(new Uri($"http://127.0.0.1:{port}/"));
-            await publisher.Accounts.CreateAsync("herald", AuthHosts.Password);
-            var first = await publisher.CallAsync<long>("announcement.post", new { text = "first" });
-            await service.TerminateAsync();
-            await service.DisposeAsync();
+        await using var hello = await HelloServiceOnFile.StartAsync();
+        var first = await hello.AnnounceAsync("first");
+        await hello.StopAsync();
 
-            // The subscription starts with nothing listening on the port, as it does when a client starts before its
-            // service or during a restart: it must wait and resume, as it does after a drop, not fail.
-            await using var listener = new TesseraClient(new TesseraClientOptions { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Wire = wire });
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var received = new List<TesseraEvent>();
-            var reading = Task.Run(async () =>
+        // The subscription starts with nothing listening on the port, as it does when a client starts before its
+        // service or during a restart: it must wait and resume, as it does after a drop, not fail.
+        await using var listener = new TesseraClient(new TesseraClientOptions { BaseAddress = new Uri(hello.Url), Wire = wire });
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var received = new List<TesseraEvent>();
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var published in listener.Events.SubscribeAsync("announcements", first, stop.Token))
             {
-                await foreach (var published in listener.Events.SubscribeAsync("announcements", first, stop.Token))
+                received.Add(published);
+                if (received.Count == 2)
                 {
-                    received.Add(published);
-                    if (received.Count == 2)
-                    {
-                        return;
-                    }
+                    return;
                 }
-            });
-            await Task.Delay(700, stop.Token);
-            Assert.False(reading.IsCompleted, reading.Exception?.ToString());
-
-            await using (service = await ServiceProcess.StartOnPortAsync(port, "HelloService", store))
-            {
-                await publisher.Accounts.LoginAsync("herald", AuthHosts.Password);
-                await publisher.CallAsync<long>("announcement.post", new { text = "second" });
-                await publisher.CallAsync<long>("announcement.post", new { text = "third" });
-                await reading.WaitAsync(stop.Token);
             }
+        });
+        await Task.Delay(700, stop.Token);
+        Assert.False(reading.IsCompleted, reading.Exception?.ToString());
 
-            Assert.Equal(["second", "third"], received.Select(e => e.Data.GetProperty("text").GetString()));
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+        await hello.StartAgainAsync();
+        await hello.AnnounceAsync("second");
+        await hello.AnnounceAsync("third");
+        await reading.WaitAsync(stop.Token);
+
+        Assert.Equal(["second", "third"], received.Select(e => e.Data.GetProperty("text").GetString()));
     }
 
     [Theory]

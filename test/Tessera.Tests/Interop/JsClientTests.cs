@@ -41,44 +41,21 @@ public sealed class JsClientTests
     public async Task Subscription_AcrossAServiceRestart_LosesNothing_AndRepeatsNothing(string wire)
     {
         await ExternalTool.EnsureJsClientBuiltAsync();
-        var folder = Directory.CreateTempSubdirectory("tessera-js-restart-");
-        try
+        await using var hello = await HelloServiceOnFile.StartAsync();
+        var first = await hello.AnnounceAsync("before");
+        // The tail starts after "before", so what it prints is exactly what followed: one before the restart, three after.
+        var tail = Tail(hello, wire, after: first, count: 4);
+        await hello.AnnounceAsync("live");
+        await Task.Delay(500);
+
+        await hello.StopAsync();
+        await hello.StartAgainAsync();
+        foreach (var text in new[] { "after 1", "after 2", "after 3" })
         {
-            string[] store = ["--db_connection=Data Source=" + Path.Combine(folder.FullName, "tessera.db")];
-            var service = await ServiceProcess.StartAsync("HelloService", store);
-            var port = service.Port;
-            var url = $"http://127.0.0.1:{port}/";
-            await using var publisher = new Tessera.Client.TesseraClient(new Uri(url));
-            await publisher.Accounts.CreateAsync("herald", AuthHosts.Password);
-            var first = await publisher.CallAsync<long>("announcement.post", new { text = "before" });
-            // The tail starts after "before", so what it prints is exactly what followed: one before the restart, three after.
-            var tail = ExternalTool.RunAsync("node", ["--experimental-websocket", "test/tail.mjs"], ExternalTool.JsClientFolder, TimeSpan.FromSeconds(90),
-                new Dictionary<string, string> { ["TESSERA_URL"] = url, ["TESSERA_TOPICS"] = "announcements", ["TESSERA_COUNT"] = "4", ["TESSERA_WIRE"] = wire, ["TESSERA_LAST_EVENT_ID"] = first.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-            await publisher.CallAsync<long>("announcement.post", new { text = "live" });
-            await Task.Delay(500);
-
-            await service.TerminateAsync();
-            await service.DisposeAsync();
-            await using (service = await ServiceProcess.StartOnPortAsync(port, "HelloService", store))
-            {
-                await publisher.Accounts.LoginAsync("herald", AuthHosts.Password);
-                foreach (var text in new[] { "after 1", "after 2", "after 3" })
-                {
-                    await publisher.CallAsync<long>("announcement.post", new { text });
-                }
-
-                var (exitCode, output, errors) = await tail;
-
-                Assert.True(exitCode == 0, errors);
-                var texts = output.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                    .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("data").GetProperty("text").GetString());
-                Assert.Equal(["live", "after 1", "after 2", "after 3"], texts);
-            }
+            await hello.AnnounceAsync(text);
         }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+
+        Assert.Equal(["live", "after 1", "after 2", "after 3"], await TextsAsync(tail));
     }
 
     [NeedsToolTheory("node")]
@@ -87,43 +64,40 @@ public sealed class JsClientTests
     public async Task Subscription_StartedWhileTheServiceIsDown_WaitsForIt(string wire)
     {
         await ExternalTool.EnsureJsClientBuiltAsync();
-        var folder = Directory.CreateTempSubdirectory("tessera-js-down-");
-        try
-        {
-            string[] store = ["--db_connection=Data Source=" + Path.Combine(folder.FullName, "tessera.db")];
-            var service = await ServiceProcess.StartAsync("HelloService", store);
-            var port = service.Port;
-            var url = $"http://127.0.0.1:{port}/";
-            await using var publisher = new Tessera.Client.TesseraClient(new Uri(url));
-            await publisher.Accounts.CreateAsync("herald", AuthHosts.Password);
-            var first = await publisher.CallAsync<long>("announcement.post", new { text = "first" });
-            await service.TerminateAsync();
-            await service.DisposeAsync();
+        await using var hello = await HelloServiceOnFile.StartAsync();
+        var first = await hello.AnnounceAsync("first");
+        await hello.StopAsync();
 
-            // The tail starts with nothing listening on the port: it must wait for the service, not fail.
-            var tail = ExternalTool.RunAsync("node", ["--experimental-websocket", "test/tail.mjs"], ExternalTool.JsClientFolder, TimeSpan.FromSeconds(90),
-                new Dictionary<string, string> { ["TESSERA_URL"] = url, ["TESSERA_TOPICS"] = "announcements", ["TESSERA_COUNT"] = "2", ["TESSERA_WIRE"] = wire, ["TESSERA_LAST_EVENT_ID"] = first.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-            await Task.Delay(1500);
-            Assert.False(tail.IsCompleted, tail.IsCompleted ? (await tail).Errors : null);
+        // The tail starts with nothing listening on the port: it must wait for the service, not fail.
+        var tail = Tail(hello, wire, after: first, count: 2);
+        await Task.Delay(1500);
+        Assert.False(tail.IsCompleted, tail.IsCompleted ? (await tail).Errors : null);
 
-            await using (service = await ServiceProcess.StartOnPortAsync(port, "HelloService", store))
+        await hello.StartAgainAsync();
+        await hello.AnnounceAsync("second");
+        await hello.AnnounceAsync("third");
+
+        Assert.Equal(["second", "third"], await TextsAsync(tail));
+    }
+
+    /// <summary>test/tail.mjs: the JS client prints <paramref name="count"/> announcements after event <paramref name="after"/>.</summary>
+    private static Task<(int ExitCode, string Output, string Errors)> Tail(HelloServiceOnFile hello, string wire, long after, int count) =>
+        ExternalTool.RunAsync("node", ["--experimental-websocket", "test/tail.mjs"], ExternalTool.JsClientFolder, TimeSpan.FromSeconds(90),
+            new Dictionary<string, string>
             {
-                await publisher.Accounts.LoginAsync("herald", AuthHosts.Password);
-                await publisher.CallAsync<long>("announcement.post", new { text = "second" });
-                await publisher.CallAsync<long>("announcement.post", new { text = "third" });
+                ["TESSERA_URL"] = hello.Url,
+                ["TESSERA_TOPICS"] = "announcements",
+                ["TESSERA_COUNT"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["TESSERA_WIRE"] = wire,
+                ["TESSERA_LAST_EVENT_ID"] = after.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
 
-                var (exitCode, output, errors) = await tail;
-
-                Assert.True(exitCode == 0, errors);
-                var texts = output.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                    .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("data").GetProperty("text").GetString());
-                Assert.Equal(["second", "third"], texts);
-            }
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+    private static async Task<List<string?>> TextsAsync(Task<(int ExitCode, string Output, string Errors)> tail)
+    {
+        var (exitCode, output, errors) = await tail;
+        Assert.True(exitCode == 0, errors);
+        return [.. output.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("data").GetProperty("text").GetString())];
     }
 
     private static Task<(int ExitCode, string Output, string Errors)> NodeTestAsync(string file, string url, params (string Name, string Value)[] environment)
