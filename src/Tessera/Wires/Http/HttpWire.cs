@@ -133,7 +133,7 @@ internal sealed class HttpWire(
         }
         catch (JsonException exception)
         {
-            error = DescribeJsonError(exception, MaxJsonDepth);
+            error = DescribeJsonError(exception, MaxJsonDepth, body.Span);
             return false;
         }
     }
@@ -142,17 +142,46 @@ internal sealed class HttpWire(
         $"The request body is larger than the limit of {_limit} bytes (option max_request_body_size).";
 
     /// <summary>What is wrong with a JSON text, where, in Tessera's words.</summary>
-    public static string DescribeJsonError(JsonException exception, int maxDepth)
+    public static string DescribeJsonError(JsonException exception, int maxDepth, ReadOnlySpan<byte> body)
     {
         var where = exception.LineNumber is { } line
             ? $" (line {line + 1}, byte {exception.BytePositionInLine + 1})"
             : string.Empty;
-        var message = exception.Message;
-        var what = message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase)
+        // The parser's messages do not say reliably which of these it was ("Expected depth to be zero" is a body cut
+        // short, not one too deep): the body is read again to tell, only on this path of a refused request.
+        var (deepest, isPrefix) = Scan(body, maxDepth);
+        var what = exception.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase)
             ? "The request body names the same member twice in one object; each name may appear once"
-            : message.Contains("depth", StringComparison.OrdinalIgnoreCase)
+            : deepest > maxDepth
                 ? $"The request body is nested deeper than the maximum configured depth of {maxDepth} (option max_json_depth)"
-                : "The request body is not valid JSON";
+                : isPrefix && !body.Trim(" \t\r\n"u8).IsEmpty
+                    ? "The request body is not valid JSON: it ends before every object and array in it is closed"
+                    : "The request body is not valid JSON";
         return what + where + ".";
+    }
+
+    /// <summary>
+    /// How many objects and arrays the body opens inside one another (read no further than one past
+    /// <paramref name="maxDepth"/>), and whether all of it is a valid beginning of a JSON text that was cut short.
+    /// </summary>
+    private static (int Deepest, bool IsPrefix) Scan(ReadOnlySpan<byte> body, int maxDepth)
+    {
+        var reader = new Utf8JsonReader(body, isFinalBlock: false, new JsonReaderState(new JsonReaderOptions { MaxDepth = maxDepth + 1 }));
+        var deepest = 0;
+        try
+        {
+            while (reader.Read())
+            {
+                var open = reader.CurrentDepth + (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray ? 1 : 0);
+                deepest = Math.Max(deepest, open);
+            }
+
+            return (deepest, IsPrefix: true);
+        }
+        catch (JsonException)
+        {
+            // A syntax error, or two past the limit (one past it is recorded in deepest already): the reader stops.
+            return (deepest, IsPrefix: false);
+        }
     }
 }
