@@ -10,10 +10,15 @@ internal static class Failures
     public const int Unreachable = 2;
     public const int Usage = 3;
 
+    private const int BadSignature = 1008;
+
     public static int Report(Exception exception)
     {
         var (code, line) = exception switch
         {
+            // 1008: the service checks signatures and this one is missing or wrong, most often a login without them.
+            TesseraCallException { Code: BadSignature } call => (MethodError,
+                $"error {call.Code}: {call.Message} (this service signs its calls: sign in with 'tessera login URL USER --signing MODE', MODE being the service's --hmac)"),
             TesseraCallException call => (MethodError, $"error {call.Code}: {call.Message}"),
             TesseraTransportException transport => (Unreachable, "cannot reach the service: " + transport.Message),
             HttpRequestException http => (Unreachable, "cannot reach the service: " + http.Message),

@@ -163,6 +163,29 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Login_WithSigning_SignsEveryLaterCall_AndWithoutItSaysHowToSignIn()
+    {
+        await using var signed = await ClientHosts.StartAsync(o => o.Configuration["Tessera:Security:Hmac"] = "signed");
+        var url = signed.Http.BaseAddress!.ToString().TrimEnd('/');
+        await using (var client = ClientHosts.Client(signed))
+        {
+            await client.Accounts.CreateAsync("signer", AuthHosts.Password);
+        }
+
+        var (login, _, loginErrors) = await TesseraWithInput(AuthHosts.Password + "\n", "login", url, "signer", "--password-stdin", "--signing", "signed");
+        var counted = await Tessera("call", url, "counter.increment");
+        await TesseraWithInput(AuthHosts.Password + "\n", "login", url, "signer", "--password-stdin");
+        var (unsigned, _, refused) = await Tessera("call", url, "counter.increment");
+
+        Assert.True(login == 0, loginErrors);
+        Assert.True(counted.Code == 0, counted.Errors);
+        Assert.Equal(1, JsonDocument.Parse(counted.Output).RootElement.GetProperty("count").GetInt32());
+        Assert.Equal(1, unsigned);
+        Assert.StartsWith("tessera: error 1008: ", refused.Trim(), StringComparison.Ordinal);
+        Assert.Contains("sign in with 'tessera login URL USER --signing MODE'", refused);
+    }
+
+    [Fact]
     public async Task Login_KeepsTheSessionInAnOwnerOnlyProfile_ForLaterCommands_AndLogoutEndsIt()
     {
         await using (var client = ClientHosts.Client(_host))
