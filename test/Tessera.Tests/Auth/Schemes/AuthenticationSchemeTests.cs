@@ -61,12 +61,21 @@ public sealed class AuthenticationSchemeTests
         using var https = Trusting(certificate, host);
         await new TotoTestClient(https).CreateAccountAsync("ada", AuthHosts.Password);
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => CallAsync(https, "guarded.basic_who", Basic("ada", AuthHosts.Password))));
+        // Twelve at once: one hashes, one waits, the rest are refused. On a starved machine the twelve can arrive so far
+        // apart that none finds the queue full; such a round proves nothing, and another is sent (at most five).
+        for (var round = 1; ; round++)
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => CallAsync(https, "guarded.basic_who", Basic("ada", AuthHosts.Password))));
 
-        var refused = answers.Where(a => a.ErrorCode == 1004).ToList();
-        Assert.InRange(answers.Count(a => a.ErrorCode is null && a.Result.GetString() == "ada"), 2, 11);
-        Assert.Equal(12, answers.Count(a => a.ErrorCode is null) + refused.Count);
-        Assert.All(refused, a => Assert.True(int.Parse(a.Header("Retry-After")!) >= 1));
+            var refused = answers.Where(a => a.ErrorCode == 1004).ToList();
+            Assert.Equal(12, answers.Count(a => a.ErrorCode is null && a.Result.GetString() == "ada") + refused.Count);
+            Assert.All(refused, a => Assert.True(int.Parse(a.Header("Retry-After")!) >= 1));
+            if (refused.Count > 0 || round == 5)
+            {
+                Assert.InRange(12 - refused.Count, 2, 11);
+                break;
+            }
+        }
     }
 
     [Fact]
