@@ -185,15 +185,12 @@ public sealed class TesseraEvents
             // The service refused the stream and said why in plain text (a topic that is not a pattern, a private topic
             // without a session): the error a subscription over the WebSocket gets, so both wires fail alike.
             var reason = response.Content.Headers.ContentType?.MediaType == "text/plain" ? Encoding.UTF8.GetString(body).Trim() : "";
-            if (reason.Length > 0 && response.StatusCode == HttpStatusCode.BadRequest)
+            if (reason.Length > 0 && response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
-                var code = _client.Options.Wire == TesseraWire.Toto ? InvalidParameters : InvalidParams;
-                throw new TesseraCallException(code, "Invalid parameters: " + reason, JsonSerializer.SerializeToElement(reason, ClientJsonContext.Default.String));
-            }
-
-            if (reason.Length > 0 && response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-            {
-                throw new TesseraCallException(NotAuthorized, reason, JsonSerializer.SerializeToElement(reason, ClientJsonContext.Default.String));
+                var value = JsonSerializer.SerializeToElement(reason, ClientJsonContext.Default.String);
+                throw response.StatusCode == HttpStatusCode.BadRequest
+                    ? new TesseraCallException(_client.Options.Wire == TesseraWire.Toto ? InvalidParameters : InvalidParams, "Invalid parameters: " + reason, value)
+                    : new TesseraCallException(NotAuthorized, reason, value);
             }
 
             throw new TesseraTransportException($"{request.RequestUri} answered HTTP {(int)response.StatusCode}.", requestSent: true, (int)response.StatusCode);

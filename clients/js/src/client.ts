@@ -359,7 +359,6 @@ export class TesseraClient {
   private async reopen(socket: SocketChannel, signal?: AbortSignal): Promise<void> {
     await whenReachable(() => socket.open(), signal);
   }
-
 }
 
 /** Creating accounts, signing in and out (the `account.*` methods); the session is kept for later calls. */
