@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
+using Tessera.Buffers;
 using Tessera.Dispatch.Binding;
 
 namespace Tessera.Dispatch;
@@ -52,7 +53,6 @@ internal sealed class TesseraJson
 
         // Duplicate member names are refused on every wire: readers disagree on which one wins, so none may.
         DocumentOptions = new JsonDocumentOptions { MaxDepth = options.Value.MaxJsonDepth, AllowDuplicateProperties = false };
-        WriterOptions = new JsonWriterOptions { Encoder = JavaScriptEncoder.Default, SkipValidation = true };
     }
 
     public JsonSerializerOptions Results { get; }
@@ -63,7 +63,8 @@ internal sealed class TesseraJson
 
     public JsonDocumentOptions DocumentOptions { get; }
 
-    public JsonWriterOptions WriterOptions { get; }
+    /// <summary>The answers' writer options; <see cref="JsonWriterCache"/> hands out writers made with them.</summary>
+    public JsonWriterOptions WriterOptions { get; } = JsonWriterCache.Options;
 
     public JsonTypeInfo ResultInfo(Type type) => Results.GetTypeInfo(type);
 

@@ -48,7 +48,7 @@ internal sealed class AccountRecoveryMethods(
 
     [Method("account.reset_password")]
     [Description("Sets a new password with the token of a reset link (once), and ends every session of the user.")]
-    public async Task<Reset> ResetPasswordAsync(string token, string password, MethodContext context)
+    public async Task<PasswordReset> ResetPasswordAsync(string token, string password, MethodContext context)
     {
         var ct = context.CancellationToken;
         var subject = await tokens.VerifyAsync(token, ResetPurpose, ct);
@@ -70,7 +70,7 @@ internal sealed class AccountRecoveryMethods(
 
         await accounts.UpdateAsync(account, password, [], ClientAddress.Of(context.HttpContext), ct);
         await accounts.EndAllSessionsAsync(account.UserId, ct);
-        return new Reset(account.UserId);
+        return new PasswordReset(account.UserId);
     }
 
     [Method("account.request_email_verification")]
@@ -139,6 +139,6 @@ internal sealed class AccountRecoveryMethods(
 
 internal sealed record MailRequested(bool Requested);
 
-internal sealed record Reset(string UserId);
+internal sealed record PasswordReset(string UserId);
 
 internal sealed record Verified(string Email);

@@ -35,5 +35,11 @@ internal static class SessionIds
         return true;
     }
 
-    public static byte[] Hash(string id) => SHA256.HashData(Encoding.ASCII.GetBytes(id));
+    public static byte[] Hash(string id)
+    {
+        // Ids are short (22 characters when well formed): hashed from the stack, without a copy on the heap.
+        Span<byte> ascii = id.Length <= 256 ? stackalloc byte[id.Length] : new byte[id.Length];
+        Encoding.ASCII.GetBytes(id, ascii);
+        return SHA256.HashData(ascii);
+    }
 }

@@ -85,8 +85,9 @@ internal sealed class SessionState
         }
 
         using var buffer = new PooledBufferWriter(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var lease = JsonWriterCache.Rent(buffer))
         {
+            var writer = lease.Writer;
             writer.WriteStartObject();
             foreach (var (key, json) in _entries)
             {

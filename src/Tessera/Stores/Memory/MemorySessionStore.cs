@@ -5,11 +5,12 @@ namespace Tessera.Stores.Memory;
 /// <summary>Sessions in process memory: for tests and throwaway services. Gone when the process ends.</summary>
 internal sealed class MemorySessionStore : ISessionStore
 {
-    private readonly ConcurrentDictionary<string, SessionRecord> _sessions = new(StringComparer.Ordinal);
+    // Keyed by the hash's bytes: a hex string of them cost two 152-byte strings on every authenticated call.
+    private readonly ConcurrentDictionary<byte[], SessionRecord> _sessions = new(IdHashComparer.Instance);
 
     public Task CreateAsync(SessionRecord session, CancellationToken cancellationToken)
     {
-        if (!_sessions.TryAdd(Key(session.IdHash), session))
+        if (!_sessions.TryAdd(session.IdHash, session))
         {
             throw new InvalidOperationException("A session with this id already exists.");
         }
@@ -18,19 +19,18 @@ internal sealed class MemorySessionStore : ISessionStore
     }
 
     public Task<SessionRecord?> FindAsync(byte[] idHash, CancellationToken cancellationToken) =>
-        Task.FromResult(_sessions.GetValueOrDefault(Key(idHash)));
+        Task.FromResult(_sessions.GetValueOrDefault(idHash));
 
     public Task<bool> TryUpdateStateAsync(byte[] idHash, long expectedVersion, string state, CancellationToken cancellationToken)
     {
-        var key = Key(idHash);
-        while (_sessions.TryGetValue(key, out var current))
+        while (_sessions.TryGetValue(idHash, out var current))
         {
             if (current.Version != expectedVersion)
             {
                 return Task.FromResult(false);
             }
 
-            if (_sessions.TryUpdate(key, current with { State = state, Version = expectedVersion + 1 }, current))
+            if (_sessions.TryUpdate(idHash, current with { State = state, Version = expectedVersion + 1 }, current))
             {
                 return Task.FromResult(true);
             }
@@ -41,9 +41,8 @@ internal sealed class MemorySessionStore : ISessionStore
 
     public Task RenewAsync(byte[] idHash, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
-        var key = Key(idHash);
-        while (_sessions.TryGetValue(key, out var current)
-            && !_sessions.TryUpdate(key, current with { ExpiresAt = expiresAt }, current))
+        while (_sessions.TryGetValue(idHash, out var current)
+            && !_sessions.TryUpdate(idHash, current with { ExpiresAt = expiresAt }, current))
         {
         }
 
@@ -52,7 +51,7 @@ internal sealed class MemorySessionStore : ISessionStore
 
     public Task DeleteAsync(byte[] idHash, CancellationToken cancellationToken)
     {
-        _sessions.TryRemove(Key(idHash), out _);
+        _sessions.TryRemove(idHash, out _);
         return Task.CompletedTask;
     }
 
@@ -67,7 +66,7 @@ internal sealed class MemorySessionStore : ISessionStore
         var removed = 0;
         foreach (var (key, session) in _sessions)
         {
-            if (predicate(session) && _sessions.TryRemove(new KeyValuePair<string, SessionRecord>(key, session)))
+            if (predicate(session) && _sessions.TryRemove(new KeyValuePair<byte[], SessionRecord>(key, session)))
             {
                 removed++;
             }
@@ -76,5 +75,16 @@ internal sealed class MemorySessionStore : ISessionStore
         return removed;
     }
 
-    private static string Key(byte[] idHash) => Convert.ToHexString(idHash);
+    /// <summary>
+    /// Compares hashes by content. The hash code is the hash's first bytes: a SHA-256 of a server-issued id, which no
+    /// client can steer into one bucket.
+    /// </summary>
+    private sealed class IdHashComparer : IEqualityComparer<byte[]>
+    {
+        public static readonly IdHashComparer Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] obj) => obj.Length >= sizeof(int) ? BitConverter.ToInt32(obj) : obj.Length;
+    }
 }

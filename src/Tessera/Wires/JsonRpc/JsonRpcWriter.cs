@@ -51,7 +51,8 @@ internal sealed class JsonRpcWriter
         }
 
         // One writer for the whole message: entries go straight into the answer, with no buffer or copy of their own.
-        using var writer = new Utf8JsonWriter(output, json.WriterOptions);
+        using var lease = JsonWriterCache.Rent(output);
+        var writer = lease.Writer;
         if (asArray)
         {
             writer.WriteStartArray();
@@ -77,8 +78,9 @@ internal sealed class JsonRpcWriter
     public byte[] SerializeValue(object value, JsonElement id)
     {
         using var buffer = new PooledBufferWriter();
-        using (var writer = new Utf8JsonWriter(buffer, json.WriterOptions))
+        using (var lease = JsonWriterCache.Rent(buffer))
         {
+            var writer = lease.Writer;
             writer.WriteStartObject();
             writer.WriteString("jsonrpc"u8, "2.0");
             writer.WritePropertyName("result"u8);
@@ -94,8 +96,9 @@ internal sealed class JsonRpcWriter
     public byte[] SerializeError(MethodError error, JsonElement id, int? code = null, string? message = null)
     {
         using var buffer = new PooledBufferWriter();
-        using (var writer = new Utf8JsonWriter(buffer, json.WriterOptions))
+        using (var lease = JsonWriterCache.Rent(buffer))
         {
+            var writer = lease.Writer;
             writer.WriteStartObject();
             writer.WriteString("jsonrpc"u8, "2.0");
             WriteError(writer, error, code, message);

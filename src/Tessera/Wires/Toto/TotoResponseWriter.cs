@@ -42,8 +42,9 @@ internal sealed class TotoResponseWriter(TesseraJson json, ResponseSender sender
     public async Task WriteBatchAsync(HttpContext http, Caller caller, IReadOnlyList<KeyValuePair<string, CallAnswer>> entries)
     {
         using var buffer = new PooledBufferWriter(4096);
-        using (var writer = new Utf8JsonWriter(buffer, json.WriterOptions))
+        using (var lease = JsonWriterCache.Rent(buffer))
         {
+            var writer = lease.Writer;
             writer.WriteStartObject();
             writer.WriteStartObject("batch"u8);
             foreach (var (key, entry) in entries)
@@ -64,8 +65,11 @@ internal sealed class TotoResponseWriter(TesseraJson json, ResponseSender sender
     private PooledBufferWriter Frame(CallAnswer answer, Session? session)
     {
         var buffer = new PooledBufferWriter();
-        using var writer = new Utf8JsonWriter(buffer, json.WriterOptions);
-        WriteOutcome(writer, answer, session);
+        using (var lease = JsonWriterCache.Rent(buffer))
+        {
+            WriteOutcome(lease.Writer, answer, session);
+        }
+
         return buffer;
     }
 
