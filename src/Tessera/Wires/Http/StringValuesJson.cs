@@ -79,8 +79,9 @@ internal static class StringValuesJson
     /// <summary>The object <paramref name="writeFields"/> fills, parsed; null when it wrote no field.</summary>
     private static JsonDocument? Build<TState>(PooledBufferWriter buffer, TState state, Func<Utf8JsonWriter, TState, bool> writeFields)
     {
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var lease = JsonWriterCache.Rent(buffer))
         {
+            var writer = lease.Writer;
             writer.WriteStartObject();
             var any = writeFields(writer, state);
             writer.WriteEndObject();
