@@ -33,7 +33,9 @@ var failures = new List<string>();
 var clock = Stopwatch.StartNew();
 foreach (var target in Targets.All(host).Where(t => only is null || t.Name == only))
 {
-    var random = new Random(HashCode.Combine(seed, target.Name.Length, target.Name[0]));
+    // One stream per parser, the same in every process for a given seed: HashCode.Combine is seeded anew in each
+    // process, so with it --seed reproduced nothing.
+    var random = new Random(seed ^ StableHash(target.Name));
     var mutator = new Mutator(random, target.Tokens);
     var json = new JsonGenerator(random);
     var pool = new List<byte[]>(target.Seeds);
@@ -119,6 +121,18 @@ if (report is not null)
 }
 
 return rows.Any(r => r.Failed > 0) ? 1 : 0;
+
+// FNV-1a over the name's characters.
+static int StableHash(string text)
+{
+    var hash = 2166136261u;
+    foreach (var c in text)
+    {
+        hash = (hash ^ c) * 16777619u;
+    }
+
+    return unchecked((int)hash);
+}
 
 static string Machine()
 {
