@@ -31,7 +31,6 @@ internal sealed class WebSocketConnection(
     CallRunner runner,
     JsonRpcWriter writer,
     HttpWire wire,
-    TesseraJson json,
     IOptions<TesseraOptions> tessera,
     IOptions<EventOptions> events,
     IHostApplicationLifetime lifetime,
@@ -348,8 +347,9 @@ internal sealed class WebSocketConnection(
         _lastEventId = message.Id;
 
         using var buffer = new PooledBufferWriter();
-        using (var notification = new Utf8JsonWriter(buffer, json.WriterOptions))
+        using (var lease = JsonWriterCache.Rent(buffer))
         {
+            var notification = lease.Writer;
             notification.WriteStartObject();
             notification.WriteString("jsonrpc"u8, "2.0");
             notification.WriteString("method"u8, "event");
