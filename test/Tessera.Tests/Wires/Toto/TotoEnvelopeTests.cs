@@ -8,6 +8,20 @@ public sealed class TotoEnvelopeTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("", null)]
+    [InlineData("/", null)]
+    [InlineData("///", null)]
+    [InlineData("greeting/hello", "greeting.hello")]
+    [InlineData("/greeting/hello/", "greeting.hello")]
+    [InlineData("//a/b/c//", "a.b.c")]
+    [InlineData("greeting.hello", "greeting.hello")]
+    [InlineData("a//b", "a..b")]
+    [InlineData("x", "x")]
+    public void APath_NamesTheMethod_SlashesAsDots(string? path, string? expected) =>
+        Assert.Equal(expected, Tessera.Wires.Toto.TotoEnvelope.MethodFromPath(path));
+
     [Fact]
     public async Task Post_Envelope_AnswersResult()
     {
