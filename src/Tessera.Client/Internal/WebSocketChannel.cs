@@ -225,7 +225,10 @@ internal sealed class WebSocketChannel(TesseraClient client) : IDisposable
         {
             await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
         }
-        catch (Exception exception) when (exception is WebSocketException or IOException)
+        catch (Exception exception) when (exception is WebSocketException or IOException
+            // A socket the service closed under the send (it was stopping) fails the send as cancelled, though no one
+            // cancelled it: a transport failure, which reconnects and retries, not the caller's cancellation.
+            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw new TesseraTransportException($"The WebSocket failed while sending: {exception.Message}", requestSent: true, innerException: exception);
         }
