@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
-using Tessera.Buffers;
 using Tessera.Dispatch.Binding;
 
 namespace Tessera.Dispatch;
@@ -62,9 +61,6 @@ internal sealed class TesseraJson
     public JsonSerializerOptions Schemas { get; }
 
     public JsonDocumentOptions DocumentOptions { get; }
-
-    /// <summary>The answers' writer options; <see cref="JsonWriterCache"/> hands out writers made with them.</summary>
-    public JsonWriterOptions WriterOptions { get; } = JsonWriterCache.Options;
 
     public JsonTypeInfo ResultInfo(Type type) => Results.GetTypeInfo(type);
 

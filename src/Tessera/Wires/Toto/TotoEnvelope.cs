@@ -43,15 +43,16 @@ internal static class TotoEnvelope
             return null;
         }
 
-        var trimmed = path.AsSpan().Trim('/');
-        if (trimmed.IsEmpty)
+        var afterSlashes = path.AsSpan().TrimStart('/');
+        var start = path.Length - afterSlashes.Length;
+        var length = afterSlashes.TrimEnd('/').Length;
+        if (length == 0)
         {
             return null;
         }
 
         // One string for the name, where copying the trimmed path and then replacing made two on every URL-style call.
-        var start = path.Length - path.AsSpan().TrimStart('/').Length;
-        return string.Create(trimmed.Length, (path, start), static (name, source) =>
+        return string.Create(length, (path, start), static (name, source) =>
             source.path.AsSpan(source.start, name.Length).Replace(name, '/', '.'));
     }
 
