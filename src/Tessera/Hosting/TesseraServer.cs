@@ -55,6 +55,8 @@ public static class TesseraServer
             return;
         }
 
+        StartupProfile.Start(builder.Configuration, builder.Environment);
+
         var tessera = builder.Services.AddTessera();
         configure?.Invoke(tessera);
 
@@ -103,6 +105,8 @@ public static class TesseraServer
         {
             Environment.Exit(controlExitCode);
         }
+
+        StartupProfile.Start(builder.Configuration, builder.Environment);
 
         return builder;
     }

@@ -1,0 +1,73 @@
+using System.Net;
+
+namespace Tessera.Tests.Hosting;
+
+/// <summary>
+/// The start-up profile (multicore JIT): written in the data directory as the service stops, one per port, used by the
+/// next start on that port; never where Tessera writes nothing else, nor when switched off.
+/// </summary>
+public sealed class StartupProfileTests
+{
+    [Fact]
+    public async Task AStoppedService_LeavesItsProfileInTheDataDirectory_AndStartsAgainWithIt()
+    {
+        var data = Directory.CreateTempSubdirectory("tessera-profile-");
+        try
+        {
+            int port;
+            await using (var first = await ServiceProcess.StartAsync("HelloService", "--data_dir=" + data.FullName))
+            {
+                port = first.Port;
+                Assert.Equal(HttpStatusCode.OK, (await first.Client().GetAsync(new Uri("/greeting/hello?name=a", UriKind.Relative))).StatusCode);
+                Assert.Equal(0, await first.TerminateAsync());
+            }
+
+            var profile = new FileInfo(Path.Combine(data.FullName, $"startup-{port}.jitprofile"));
+            Assert.True(profile.Exists, "no start-up profile in " + data.FullName);
+            Assert.True(profile.Length > 1_000, $"the profile has {profile.Length} bytes");
+            var written = profile.LastWriteTimeUtc;
+
+            await using (var again = await ServiceProcess.StartOnPortAsync(port, "HelloService", "--data_dir=" + data.FullName))
+            {
+                using var answer = await again.Client().GetAsync(new Uri("/greeting/hello?name=b", UriKind.Relative));
+                Assert.Contains("hello b", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                Assert.Equal(0, await again.TerminateAsync());
+            }
+
+            profile.Refresh();
+            Assert.True(profile.LastWriteTimeUtc >= written);
+            Assert.Single(Directory.GetFiles(data.FullName, "*.jitprofile"));
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("--startup_profile=false")]
+    [InlineData("--database=memory")]
+    public async Task NoProfileIsWritten_WhenSwitchedOff_OrWhenTheServiceKeepsNoState(string option)
+    {
+        // The memory database without --data_dir keeps state in the content root, the test's output folder, where only
+        // this run's port would name a profile.
+        var data = Directory.CreateTempSubdirectory("tessera-profile-");
+        try
+        {
+            string[] arguments = option == "--database=memory" ? [option] : [option, "--data_dir=" + data.FullName];
+            int port;
+            await using (var service = await ServiceProcess.StartAsync("HelloService", arguments))
+            {
+                port = service.Port;
+                Assert.Equal(0, await service.TerminateAsync());
+            }
+
+            Assert.Empty(Directory.GetFiles(data.FullName, "*.jitprofile"));
+            Assert.False(File.Exists(Path.Combine(AppContext.BaseDirectory, $"startup-{port}.jitprofile")));
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
+    }
+}
