@@ -39,7 +39,7 @@ public sealed class HostingOptions
     public bool Stop { get; set; }
 
     /// <summary>
-    /// Record which methods start-up compiles in <c>startup-PORT.jitprofile</c> in the data directory, and compile them
+    /// Record which methods start-up compiles in <c>startup-ADDRESS.jitprofile</c> in the data directory, and compile them
     /// on another core at the next start (.NET's multicore JIT): a restart answers sooner. Nothing is written with
     /// <c>--database=memory</c> and no <c>--data_dir</c>, as nothing else is.
     /// </summary>

@@ -1,10 +1,12 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
+using Tessera.Hosting;
 
 namespace Tessera.Tests.Hosting;
 
 /// <summary>
-/// The start-up profile (multicore JIT): written in the data directory as the service stops, one per port, used by the
-/// next start on that port; never where Tessera writes nothing else, nor when switched off.
+/// The start-up profile (multicore JIT): written in the data directory as the service stops, one per listening address,
+/// used by the next start there; never where Tessera writes nothing else, nor when switched off.
 /// </summary>
 public sealed class StartupProfileTests
 {
@@ -22,7 +24,7 @@ public sealed class StartupProfileTests
                 Assert.Equal(0, await first.TerminateAsync());
             }
 
-            var profile = new FileInfo(Path.Combine(data.FullName, $"startup-{port}.jitprofile"));
+            var profile = new FileInfo(Path.Combine(data.FullName, $"startup-http-127-0-0-1-{port}.jitprofile"));
             Assert.True(profile.Exists, "no start-up profile in " + data.FullName);
             Assert.True(profile.Length > 1_000, $"the profile has {profile.Length} bytes");
             var written = profile.LastWriteTimeUtc;
@@ -63,11 +65,29 @@ public sealed class StartupProfileTests
             }
 
             Assert.Empty(Directory.GetFiles(data.FullName, "*.jitprofile"));
-            Assert.False(File.Exists(Path.Combine(AppContext.BaseDirectory, $"startup-{port}.jitprofile")));
+            Assert.False(File.Exists(Path.Combine(AppContext.BaseDirectory, $"startup-http-127-0-0-1-{port}.jitprofile")));
         }
         finally
         {
             data.Delete(recursive: true);
         }
+    }
+
+    [Theory]
+    [InlineData(null, null, "startup-127-0-0-1-8888.jitprofile")]
+    [InlineData("9000", null, "startup-127-0-0-1-9000.jitprofile")]
+    [InlineData("0", null, null)]
+    [InlineData(null, "http://127.0.0.1:9000", "startup-http-127-0-0-1-9000.jitprofile")]
+    [InlineData(null, "http://0.0.0.0:5000;http://[::]:5001", "startup-http-0-0-0-0-5000-http-5001.jitprofile")]
+    [InlineData(null, "http://127.0.0.1:5000;http://127.0.0.1:0/", null)]
+    public void TheProfileIsNamedByWhereTheServiceListens_AndThereIsNoneForAPortChosenAtRandom(string? port, string? urls, string? expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [TesseraOptions.SectionName + ":Port"] = port,
+            ["urls"] = urls,
+        }).Build();
+
+        Assert.Equal(expected, StartupProfile.FileName(configuration));
     }
 }
