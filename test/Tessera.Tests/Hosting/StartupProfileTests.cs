@@ -46,6 +46,33 @@ public sealed class StartupProfileTests
         }
     }
 
+    [Fact]
+    public async Task ADamagedProfile_IsIgnored_AndReplacedAtTheNextStop()
+    {
+        var data = Directory.CreateTempSubdirectory("tessera-profile-");
+        try
+        {
+            var port = ServiceProcess.FreePort();
+            var profile = Path.Combine(data.FullName, $"startup-http-127-0-0-1-{port}.jitprofile");
+            var garbage = new byte[50_000];
+            new Random(17).NextBytes(garbage);
+            await File.WriteAllBytesAsync(profile, garbage);
+
+            await using (var service = await ServiceProcess.StartOnPortAsync(port, "HelloService", "--data_dir=" + data.FullName))
+            {
+                using var answer = await service.Client().GetAsync(new Uri("/greeting/hello?name=c", UriKind.Relative));
+                Assert.Contains("hello c", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                Assert.Equal(0, await service.TerminateAsync());
+            }
+
+            Assert.NotEqual(garbage, await File.ReadAllBytesAsync(profile));
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("--startup_profile=false")]
     [InlineData("--database=memory")]
