@@ -22,8 +22,7 @@ internal sealed class DataProtectionKeys(
     IHostEnvironment environment,
     ILoggerFactory loggerFactory) : IConfigureOptions<KeyManagementOptions>, IConfigureOptions<DataProtectionOptions>
 {
-    private bool Persisted => !string.IsNullOrWhiteSpace(storage.Value.DataDir)
-        || StoreSelection.Normalize(storage.Value.Database) != StoreSelection.Memory;
+    private bool Persisted => StoreSelection.KeepsStateOnDisk(storage.Value);
 
     public void Configure(KeyManagementOptions options)
     {

@@ -26,7 +26,7 @@ internal static class StartupProfile
         var storage = new StorageOptions();
         configuration.GetSection(StorageOptions.SectionName).Bind(storage);
         if (!hosting.StartupProfile
-            || (string.IsNullOrWhiteSpace(storage.DataDir) && StoreSelection.Normalize(storage.Database) == StoreSelection.Memory)
+            || !StoreSelection.KeepsStateOnDisk(storage)
             || FileName(configuration) is not { } name)
         {
             return;

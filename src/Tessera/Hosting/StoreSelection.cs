@@ -20,6 +20,14 @@ internal static class StoreSelection
     /// <summary>The <c>session_store</c> value that keeps sessions in the database (the default).</summary>
     public const string SameAsDatabase = "database";
 
+    /// <summary>
+    /// Whether the service keeps state on disk (Data Protection keys, the start-up profile): a data directory was given,
+    /// or a store other than process memory. With <c>--database=memory</c> and no <c>--data_dir</c> nothing is written,
+    /// so tests and throwaway runs leave nothing behind.
+    /// </summary>
+    public static bool KeepsStateOnDisk(StorageOptions storage) =>
+        !string.IsNullOrWhiteSpace(storage.DataDir) || Normalize(storage.Database) != Memory;
+
     public static IAccountStore Accounts(IServiceProvider services) => DatabaseName(services) switch
     {
         Memory => new MemoryAccountStore(),
