@@ -205,15 +205,26 @@ hello_from() { exec dotnet "$1/HelloService.dll" --port="$2" --database=memory; 
 baseline_from() { exec dotnet "$1/Baseline.dll" --urls "http://127.0.0.1:$2"; }
 hello_native() { exec "$1/HelloService" --port="$2" --database=memory; }
 baseline_native() { exec "$1/Baseline" --urls "http://127.0.0.1:$2"; }
+# A restart: the same build with a data directory, where a stopped service leaves its start-up profile (one per
+# listening address, so always the same port) and the Data Protection keys, and the next start reads both. One start
+# before the rounds writes them.
+restart_port=$(free_port)
+hello_restart() { exec dotnet "$1/HelloService.dll" --port="$2" --database=memory --data_dir="$work/restart"; }
 variants=("tessera hello_from $work/hello" "baseline baseline_from $work/baseline"
-          "tessera-r2r hello_from $work/hello-r2r" "baseline-r2r baseline_from $work/baseline-r2r")
+          "tessera-r2r hello_from $work/hello-r2r" "baseline-r2r baseline_from $work/baseline-r2r"
+          "tessera-restart hello_restart $work/hello")
 if [[ $quick -eq 0 ]]; then
   variants+=("tessera-composite hello_native $work/hello-composite" "baseline-composite baseline_native $work/baseline-composite")
 fi
+hello_restart "$work/hello" "$restart_port" > /dev/null 2>&1 & pid=$!
+wait_ready "http://127.0.0.1:$restart_port/greeting/hello?name=x"
+kill "$pid"; wait "$pid" 2> /dev/null || true
+ls "$work/restart"/startup-*.jitprofile > /dev/null || { echo "the first start left no start-up profile in $work/restart" >&2; exit 1; }
 for _ in $(seq 1 $(( quick ? 2 : 5 ))); do
   for variant in "${variants[@]}"; do
     read -r name launcher dir <<< "$variant"
-    port=$(free_port); started=$(date +%s%N)
+    port=$(free_port); [[ $name == tessera-restart ]] && port=$restart_port
+    started=$(date +%s%N)
     "$launcher" "$dir" "$port" > /dev/null 2>&1 & pid=$!
     until curl -sf -o /dev/null "http://127.0.0.1:$port/greeting/hello?name=x"; do sleep 0.005; done
     printf '%s\t%s\n' "$name" $(( ($(date +%s%N) - started) / 1000000 )) >> "$work/startup.tsv"
@@ -316,7 +327,9 @@ lines += ["",
     f"- Start-up, process start to first answered call (median of {len(startups['tessera'])} alternating runs): HelloService "
     f"{statistics.median(startups['tessera']):.0f} ms (runs: {', '.join(map(str, startups['tessera']))} ms), baseline {statistics.median(startups['baseline']):.0f} ms; "
     f"published ReadyToRun: HelloService {statistics.median(startups['tessera-r2r']):.0f} ms (runs: {', '.join(map(str, startups['tessera-r2r']))} ms), "
-    f"baseline {statistics.median(startups['baseline-r2r']):.0f} ms"
+    f"baseline {statistics.median(startups['baseline-r2r']):.0f} ms; "
+    f"HelloService restarted with --data_dir, where the last start left its start-up profile and keys: "
+    f"{statistics.median(startups['tessera-restart']):.0f} ms (runs: {', '.join(map(str, startups['tessera-restart']))} ms)"
     + (f"; self-contained with one composite ReadyToRun image of service and framework: HelloService {statistics.median(startups['tessera-composite']):.0f} ms "
        f"(runs: {', '.join(map(str, startups['tessera-composite']))} ms), baseline {statistics.median(startups['baseline-composite']):.0f} ms"
        if 'tessera-composite' in startups else "")
