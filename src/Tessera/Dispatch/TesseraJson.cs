@@ -25,7 +25,7 @@ internal sealed class TesseraJson
             // The default encoder escapes every non-ASCII character: TotoClient-JS signs character codes masked to
             // one byte, so the wire must be ASCII-only.
             Encoder = JavaScriptEncoder.Default,
-            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+            TypeInfoResolver = WithScalars(),
             Converters = { new JsonStringEnumConverter(naming) },
         };
         Results.MakeReadOnly();
@@ -36,7 +36,7 @@ internal sealed class TesseraJson
             PropertyNameCaseInsensitive = true,
             NumberHandling = JsonNumberHandling.AllowReadingFromString,
             MaxDepth = options.Value.MaxJsonDepth,
-            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+            TypeInfoResolver = WithScalars(),
             Converters = { new LenientBooleanConverter(), new JsonStringEnumConverter(naming) },
         };
         Parameters.MakeReadOnly();
@@ -53,6 +53,10 @@ internal sealed class TesseraJson
         // Duplicate member names are refused on every wire: readers disagree on which one wins, so none may.
         DocumentOptions = new JsonDocumentOptions { MaxDepth = options.Value.MaxJsonDepth, AllowDuplicateProperties = false };
     }
+
+    /// <summary>Scalars from the generated context (<see cref="ScalarJsonContext"/>), everything else by reflection.</summary>
+    private static IJsonTypeInfoResolver WithScalars() =>
+        JsonTypeInfoResolver.Combine(ScalarJsonContext.Default, new DefaultJsonTypeInfoResolver());
 
     public JsonSerializerOptions Results { get; }
 
