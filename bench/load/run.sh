@@ -216,7 +216,7 @@ variants=("tessera hello_from $work/hello" "baseline baseline_from $work/baselin
 if [[ $quick -eq 0 ]]; then
   variants+=("tessera-composite hello_native $work/hello-composite" "baseline-composite baseline_native $work/baseline-composite")
 fi
-hello_restart "$work/hello" "$restart_port" > /dev/null 2>&1 & pid=$!
+hello_restart "$work/hello" "$restart_port" > /dev/null 2>&1 & pid=$!; pids+=($pid)
 wait_ready "http://127.0.0.1:$restart_port/greeting/hello?name=x"
 kill "$pid"; wait "$pid" 2> /dev/null || true
 ls "$work/restart"/startup-*.jitprofile > /dev/null || { echo "the first start left no start-up profile in $work/restart" >&2; exit 1; }
