@@ -132,8 +132,18 @@ public sealed class MariaDbServer : IAsyncDisposable
 
         if (_process is { HasExited: false })
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            // With the daemon gone the watchdog shell ends within a second, as NatsServer's does. A tree kill is only the
+            // fallback: it stops every process it finds before killing them, and once left the watchdog stopped for
+            // good (state T, reparented to init) under CI, where the leftover check caught it.
+            try
+            {
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (TimeoutException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            }
         }
     }
 
