@@ -1,5 +1,8 @@
 using System.IO.Compression;
 using System.Net;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using System.Runtime.InteropServices;
 using System.Xml.Linq;
 
 namespace Tessera.Tests.Packaging;
@@ -42,6 +45,36 @@ public sealed class PackageTests
         Assert.Contains(tool.Entries, e => e.FullName.EndsWith("DotnetToolSettings.xml", StringComparison.Ordinal));
         using var client = ZipFile.OpenRead(PackedPackages.Package("Tessera.Client"));
         Assert.Contains("analyzers/dotnet/cs/Tessera.Client.Generators.dll", client.Entries.Select(e => e.FullName));
+    }
+
+    [NeedsPackagesFact]
+    public void EveryAssembly_ComesPrecompiledForLinuxX64_AndKeepsItsIL()
+    {
+        // src/Precompile.targets: Release builds on Linux x64 ship ReadyToRun code; elsewhere IL only. Either way every
+        // method keeps its IL, which the runtime compiles where the precompiled code does not apply.
+        var precompiled = RuntimeInformation.RuntimeIdentifier == "linux-x64";
+        var assemblies = Libraries.Select(id => (Package: id, Path: $"lib/net10.0/{id}.dll"))
+            .Append(("Tessera.Cli", "tools/net10.0/any/Tessera.Cli.dll"))
+            .Append(("Tessera.Cli", "tools/net10.0/any/Tessera.Client.dll"));
+        foreach (var (id, path) in assemblies)
+        {
+            using var package = ZipFile.OpenRead(PackedPackages.Package(id));
+            using var image = new MemoryStream();
+            using (var entry = package.GetEntry(path)?.Open() ?? throw new InvalidOperationException($"{id} has no {path}"))
+            {
+                entry.CopyTo(image);
+            }
+
+            image.Position = 0;
+            using var pe = new PEReader(image);
+            var nativeCode = pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0;
+            Assert.True(nativeCode == precompiled, $"{path} in {id}: precompiled {nativeCode}, expected {precompiled} on {RuntimeInformation.RuntimeIdentifier}");
+
+            var metadata = pe.GetMetadataReader();
+            var bodies = metadata.MethodDefinitions.Select(metadata.GetMethodDefinition).Where(m => m.RelativeVirtualAddress != 0).ToList();
+            Assert.NotEmpty(bodies);
+            Assert.All(bodies, m => Assert.True(pe.GetMethodBody(m.RelativeVirtualAddress).Size > 0, $"{path}: a method without IL"));
+        }
     }
 
     [NeedsPackagesFact]
