@@ -45,7 +45,10 @@ dotnet publish bench/Baseline -c Release -r linux-x64 --self-contained false -p:
 # assemblies (async state machines over the service's types, collections over framework types) is precompiled too.
 # About 190 MB each and a few minutes to publish, so a quick run leaves it out.
 if [[ $quick -eq 0 ]]; then
-  composite=(-c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true --nologo -v quiet)
+  # Its own intermediate folders: the SDK's ReadyToRun step reuses an image it finds there, and a composite's stub
+  # taken for the plain ReadyToRun publish of the next run (same folder) aborts at start.
+  composite=(-c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true
+             -p:IntermediateOutputPath=obj/Release/net10.0/linux-x64-composite/ --nologo -v quiet)
   dotnet publish samples/HelloService "${composite[@]}" -o "$work/hello-composite" > /dev/null
   dotnet publish bench/Baseline "${composite[@]}" -o "$work/baseline-composite" > /dev/null
 fi
@@ -226,7 +229,10 @@ for _ in $(seq 1 $(( quick ? 2 : 5 ))); do
     port=$(free_port); [[ $name == tessera-restart ]] && port=$restart_port
     started=$(date +%s%N)
     "$launcher" "$dir" "$port" > /dev/null 2>&1 & pid=$!
-    until curl -sf -o /dev/null "http://127.0.0.1:$port/greeting/hello?name=x"; do sleep 0.005; done
+    until curl -sf -o /dev/null "http://127.0.0.1:$port/greeting/hello?name=x"; do
+      kill -0 "$pid" 2> /dev/null || { echo "start-up: $name ($dir) exited before answering" >&2; exit 1; }
+      sleep 0.005
+    done
     printf '%s\t%s\n' "$name" $(( ($(date +%s%N) - started) / 1000000 )) >> "$work/startup.tsv"
     if [[ $name == tessera ]]; then sleep 1; idle_rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status"); fi
     kill "$pid"; wait "$pid" 2> /dev/null || true
