@@ -74,6 +74,8 @@ public sealed class JsonRpcSpecificationTests : IAsyncLifetime
         { "scalar body", "42", 200, """{"jsonrpc":"2.0","error":{"code":-32600,"message":"Invalid Request"},"id":null}""" },
         // member names are compared unescaped, and members may come in any order
         { "escaped member names", """{"id": 12, "params": [2, 3], "\u006dethod": "math.add", "json\u0072pc": "2.0"}""", 200, """{"jsonrpc":"2.0","result":5,"id":12}""" },
+        { "every member name escaped", """{"\u0069d": 15, "\u0070arams": [4, 5], "m\u0065thod": "math.add", "jsonrp\u0063": "2.0"}""", 200, """{"jsonrpc":"2.0","result":9,"id":15}""" },
+        { "names that only look alike", """{"ID": 16, "Method": "math.add", "jsonrpc": "2.0", "method": "math.add", "paramz": [1, 1], "params": [2, 2], "idx": 0, "id": 17}""", 200, """{"jsonrpc":"2.0","result":4,"id":17}""" },
         { "unknown members ignored", """{"extra": {"id": 99}, "jsonrpc": "2.0", "method": "math.add", "params": [1, 2], "id": 13}""", 200, """{"jsonrpc":"2.0","result":3,"id":13}""" },
         { "duplicate member refused", """{"jsonrpc": "2.0", "method": "math.add", "method": "math.divide", "params": [1, 2], "id": 14}""", 200, """{"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error"},"id":null}""" },
     };
