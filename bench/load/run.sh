@@ -45,10 +45,10 @@ dotnet publish bench/Baseline -c Release -r linux-x64 --self-contained false -p:
 # assemblies (async state machines over the service's types, collections over framework types) is precompiled too.
 # About 190 MB each and a few minutes to publish, so a quick run leaves it out.
 if [[ $quick -eq 0 ]]; then
-  # Its own intermediate folders: the SDK's ReadyToRun step reuses an image it finds there, and a composite's stub
-  # taken for the plain ReadyToRun publish of the next run (same folder) aborts at start (dotnet/sdk#55436).
+  # In intermediate folders of their own (src/Tessera/build/Tessera.props, imported by Directory.Build.props): a
+  # composite's stub taken for the plain ReadyToRun publish of the next run aborts at start (dotnet/sdk#55436).
   composite=(-c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true
-             -p:IntermediateOutputPath=obj/Release/net10.0/linux-x64-composite/ --nologo -v quiet)
+             --nologo -v quiet)
   dotnet publish samples/HelloService "${composite[@]}" -o "$work/hello-composite" > /dev/null
   dotnet publish bench/Baseline "${composite[@]}" -o "$work/baseline-composite" > /dev/null
 fi

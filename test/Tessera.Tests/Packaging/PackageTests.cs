@@ -138,4 +138,44 @@ public sealed class PackageTests
             folder.Delete(recursive: true);
         }
     }
+
+    [NeedsPackagesFact]
+    public async Task ACompositePublish_KeepsItsIntermediateFilesApart_UnlessTheProjectChoosesItsOwn()
+    {
+        // The SDK reuses precompiled files it finds in obj/ when only the composite switch changed (dotnet/sdk#55436):
+        // a plain ReadyToRun publish after a composite one shipped the composite's stub and the service aborted at
+        // start. The package's build/Tessera.props gives a composite publish a folder of its own.
+        var folder = PackedPackages.NewConsumerFolder("tessera-composite-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "Consumer.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk.Web">
+                  <PropertyGroup>
+                    <TargetFramework>net10.0</TargetFramework>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="Tessera" Version="{PackedPackages.Version}" />
+                  </ItemGroup>
+                </Project>
+                """);
+            var (restored, output, errors) = await ExternalTool.RunAsync("dotnet", ["restore"], folder.FullName, TimeSpan.FromMinutes(4));
+            Assert.True(restored == 0, output + errors);
+
+            Assert.Equal("obj/Release/net10.0/linux-x64/", await IntermediateFolder(folder));
+            Assert.Equal("obj/Release-composite/net10.0/linux-x64/", await IntermediateFolder(folder, "-p:PublishReadyToRunComposite=true"));
+            Assert.Equal("obj/own/", await IntermediateFolder(folder, "-p:PublishReadyToRunComposite=true", "-p:IntermediateOutputPath=obj/own/"));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+
+        static async Task<string> IntermediateFolder(DirectoryInfo project, params string[] properties)
+        {
+            string[] arguments = ["msbuild", "-getProperty:IntermediateOutputPath", "-p:Configuration=Release", "-p:RuntimeIdentifier=linux-x64", .. properties];
+            var (exitCode, output, errors) = await ExternalTool.RunAsync("dotnet", arguments, project.FullName, TimeSpan.FromMinutes(2));
+            Assert.True(exitCode == 0, output + errors);
+            return output.Trim().Replace('\\', '/');
+        }
+    }
 }
