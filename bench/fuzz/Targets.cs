@@ -35,7 +35,9 @@ internal static class Targets
 
     private static readonly IReadOnlyList<byte[]> JsonTokens = Mutator.Tokens(
         "{", "}", "[", "]", "\"", ":", ",", "null", "true", "1e999", "-0", "\"\\ud800\"", "\"\\u0000\"", "{\"a\":", "[[[[[[[[[[", "]]]]]]]]",
-        "\"method\":", "\"parameters\":", "\"params\":", "\"batch\":", "\"jsonrpc\":\"2.0\"", "\"id\":", "9223372036854775808", "\u00e9", "\xff");
+        "\"method\":", "\"parameters\":", "\"params\":", "\"batch\":", "\"jsonrpc\":\"2.0\"", "\"id\":", "9223372036854775808", "\u00e9", "\xff",
+        // Member names written with escapes, which the readers compare unescaped.
+        "\"\\u0069d\":", "\"m\\u0065thod\":", "\"\\u0070arams\":", "\"json\\u0072pc\":\"2.0\"", "\"n\\u0061me\":");
 
     public static IReadOnlyList<Target> All(FuzzHost host) =>
     [
