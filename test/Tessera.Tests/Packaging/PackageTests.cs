@@ -83,20 +83,7 @@ public sealed class PackageTests
         var folder = PackedPackages.NewConsumerFolder("tessera-consumer-");
         try
         {
-            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "Consumer.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk.Web">
-                  <PropertyGroup>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <Nullable>enable</Nullable>
-                    <ImplicitUsings>enable</ImplicitUsings>
-                    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <PackageReference Include="Tessera" Version="{PackedPackages.Version}" />
-                    <PackageReference Include="Tessera.Client" Version="{PackedPackages.Version}" />
-                  </ItemGroup>
-                </Project>
-                """);
+            await PackedPackages.WriteConsumerProjectAsync(folder, ["Tessera", "Tessera.Client"]);
             await File.WriteAllTextAsync(Path.Combine(folder.FullName, "Program.cs"), """
                 using Tessera;
                 using Tessera.Client;
@@ -148,16 +135,7 @@ public sealed class PackageTests
         var folder = PackedPackages.NewConsumerFolder("tessera-composite-");
         try
         {
-            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "Consumer.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk.Web">
-                  <PropertyGroup>
-                    <TargetFramework>net10.0</TargetFramework>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <PackageReference Include="Tessera" Version="{PackedPackages.Version}" />
-                  </ItemGroup>
-                </Project>
-                """);
+            await PackedPackages.WriteConsumerProjectAsync(folder, ["Tessera"]);
             var (restored, output, errors) = await ExternalTool.RunAsync("dotnet", ["restore"], folder.FullName, TimeSpan.FromMinutes(4));
             Assert.True(restored == 0, output + errors);
 

@@ -53,6 +53,21 @@ internal static class PackedPackages
         return folder;
     }
 
+    /// <summary>Consumer.csproj in <paramref name="folder"/>: a web project on the given packages of this version, warnings as errors.</summary>
+    public static Task WriteConsumerProjectAsync(DirectoryInfo folder, IEnumerable<string> packages) =>
+        File.WriteAllTextAsync(Path.Combine(folder.FullName, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+            {string.Concat(packages.Select(id => $"    <PackageReference Include=\"{id}\" Version=\"{Version}\" />\n"))}  </ItemGroup>
+            </Project>
+            """);
+
     private static void ForgetCachedTesseraPackages()
     {
         var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
