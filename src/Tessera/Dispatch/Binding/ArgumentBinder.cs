@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
+using Tessera.Buffers;
 using Tessera.Errors;
 
 namespace Tessera.Dispatch.Binding;
@@ -40,7 +42,11 @@ internal static class ArgumentBinder
         List<string>? invalid = null;
 
         var values = parameters.Values;
-        if (values.ValueKind == JsonValueKind.Object)
+        if (parameters.QueryString is { } query)
+        {
+            BindQuery(method, query, arguments, bound, ref invalid);
+        }
+        else if (values.ValueKind == JsonValueKind.Object)
         {
             foreach (var property in values.EnumerateObject())
             {
@@ -119,7 +125,8 @@ internal static class ArgumentBinder
                     unauthorized |= context.Account is null && !parameter.AcceptsNull;
                     break;
                 case ParameterSource.AllParameters:
-                    arguments[parameter.Position] = values.ValueKind == JsonValueKind.Undefined ? default(JsonElement) : values.Clone();
+                    arguments[parameter.Position] = parameters.QueryString is { } fields ? QueryObject(fields)
+                        : values.ValueKind == JsonValueKind.Undefined ? default(JsonElement) : values.Clone();
                     break;
             }
         }
@@ -168,13 +175,113 @@ internal static class ArgumentBinder
                 value = element.Deserialize(parameter.TypeInfo!);
             }
         }
-        catch (Exception exception) when (exception is JsonException or FormatException or InvalidOperationException
-            or NotSupportedException or OverflowException or ArgumentException)
+        catch (Exception exception) when (IsConversionFailure(exception))
         {
             (invalid ??= []).Add($"'{parameter.WireName}' must be {TypeNames.Expected(parameter.Type)}");
             return null;
         }
 
+        return Checked(parameter, value, ref invalid);
+    }
+
+    private static bool IsConversionFailure(Exception exception) =>
+        exception is JsonException or FormatException or InvalidOperationException or NotSupportedException
+            or OverflowException or ArgumentException;
+
+    /// <summary>
+    /// Binds a query string's fields by name, as <see cref="Bind(MethodDescriptor, in CallParameters, MethodContext, object?[], Span{bool})"/>
+    /// binds a JSON object's members: the first field naming a parameter (by its wire or C# name) binds it.
+    /// </summary>
+    private static void BindQuery(MethodDescriptor method, string query, object?[] arguments, Span<bool> bound, ref List<string>? invalid)
+    {
+        foreach (var field in new QueryStringEnumerable(query))
+        {
+            var name = field.DecodeName().Span;
+            foreach (var parameter in method.WireParameters)
+            {
+                if (!bound[parameter.Position]
+                    && (name.SequenceEqual(parameter.WireName) || name.SequenceEqual(parameter.ClrName)))
+                {
+                    bound[parameter.Position] = true;
+                    arguments[parameter.Position] = ReadText(parameter, field.DecodeValue(), ref invalid);
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A query field's value: the text itself for a string; for any other type, the JSON string the field would
+    /// have been in a JSON object of the query (a one-element array for a collection), read by the same converters, so
+    /// numbers, lenient booleans, enums and dates convert exactly as they do from a form or a query with repeats.
+    /// </summary>
+    private static object? ReadText(ParameterDescriptor parameter, ReadOnlyMemory<char> text, ref List<string>? invalid)
+    {
+        if (parameter.Type == typeof(string))
+        {
+            return Checked(parameter, text.ToString(), ref invalid);
+        }
+
+        object? value;
+        try
+        {
+            using var buffer = new PooledBufferWriter(text.Length + 16);
+            using (var lease = JsonWriterCache.Rent(buffer))
+            {
+                var writer = lease.Writer;
+                if (parameter.IsCollection)
+                {
+                    writer.WriteStartArray();
+                }
+
+                writer.WriteStringValue(text.Span);
+                if (parameter.IsCollection)
+                {
+                    writer.WriteEndArray();
+                }
+            }
+
+            value = JsonSerializer.Deserialize(buffer.WrittenMemory.Span, parameter.TypeInfo!);
+        }
+        catch (Exception exception) when (IsConversionFailure(exception))
+        {
+            (invalid ??= []).Add($"'{parameter.WireName}' must be {TypeNames.Expected(parameter.Type)}");
+            return null;
+        }
+
+        return Checked(parameter, value, ref invalid);
+    }
+
+    /// <summary>The query's fields as one JSON object of strings, for a parameter that takes all the parameters.</summary>
+    private static JsonElement QueryObject(string query)
+    {
+        using var buffer = new PooledBufferWriter();
+        var any = false;
+        using (var lease = JsonWriterCache.Rent(buffer))
+        {
+            var writer = lease.Writer;
+            writer.WriteStartObject();
+            foreach (var field in new QueryStringEnumerable(query))
+            {
+                any = true;
+                writer.WriteString(field.DecodeName().Span, field.DecodeValue().Span);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        if (!any)
+        {
+            return default;
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>A converted value's last checks: null where the parameter takes none, then its validation rules.</summary>
+    private static object? Checked(ParameterDescriptor parameter, object? value, ref List<string>? invalid)
+    {
         if (value is null && !parameter.AcceptsNull)
         {
             (invalid ??= []).Add($"'{parameter.WireName}' must not be null");

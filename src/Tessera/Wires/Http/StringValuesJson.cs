@@ -4,12 +4,13 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using Tessera.Buffers;
+using Tessera.Dispatch.Binding;
 
 namespace Tessera.Wires.Http;
 
 /// <summary>
 /// Turns query-string or form fields into a JSON object of strings (a repeated key becomes an array of strings), so
-/// they bind through the same binder as JSON bodies.
+/// they bind through the same binder as JSON bodies; a query whose names do not repeat binds from its raw string.
 /// </summary>
 internal static class StringValuesJson
 {
@@ -18,43 +19,30 @@ internal static class StringValuesJson
     private const int MaxFieldsReadDirectly = 16;
 
     /// <summary>
-    /// The query string as <see cref="ToDocument"/> makes it from <c>Request.Query</c>, read straight from the raw
-    /// string when nothing has parsed it yet and no key repeats (the usual URL call): no dictionary, no string per name
-    /// and value, no boxed enumerator. Keys repeat as ASP.NET Core's query collection sees them (ignoring case); then,
-    /// or past <see cref="MaxFieldsReadDirectly"/> fields, that collection gathers them, as before.
+    /// The raw query string when its fields can bind straight from it (<see cref="CallParameters.FromQueryString"/>):
+    /// nothing has parsed the query yet and no name repeats (ignoring case, as ASP.NET Core's query collection gathers
+    /// them). Null when <see cref="ToDocument"/> must gather <c>Request.Query</c> into a JSON object instead: a repeated
+    /// name (its values become an array), more than <see cref="MaxFieldsReadDirectly"/> fields, or a query feature set by
+    /// the application, which may answer something else than the raw string.
     /// </summary>
-    public static JsonDocument? FromQuery(HttpRequest request, PooledBufferWriter buffer)
+    /// <remarks>
+    /// The usual URL call then builds no dictionary, no JSON document and no string per name: writing the query as JSON
+    /// and parsing it again took about 0.5 us of a URL call's 2.2-2.9 us in process (and 100 of its 2,800 bytes).
+    /// </remarks>
+    public static string? DirectQuery(HttpRequest request)
     {
-        var queryString = request.QueryString.Value;
-        if (string.IsNullOrEmpty(queryString) || queryString == "?")
-        {
-            return null;
-        }
-
-        // Once something has read the query (or set a query feature of its own, which may answer something else than
-        // the raw string), the collection is there: it is used.
-        if (request.HttpContext.Features.Get<IQueryFeature>() is not null || !ReadableDirectly(queryString))
-        {
-            return ToDocument(request.Query, buffer);
-        }
-
-        return Build(buffer, queryString, static (writer, query) =>
-        {
-            var any = false;
-            foreach (var pair in new QueryStringEnumerable(query))
-            {
-                any = true;
-                writer.WriteString(pair.DecodeName().Span, pair.DecodeValue().Span);
-            }
-
-            return any;
-        });
+        var queryString = request.QueryString.Value ?? string.Empty;
+        return request.HttpContext.Features.Get<IQueryFeature>() is null && ReadableDirectly(queryString) ? queryString : null;
     }
 
-    public static JsonDocument? ToDocument(IEnumerable<KeyValuePair<string, StringValues>> fields, PooledBufferWriter buffer) =>
-        Build(buffer, fields, static (writer, fields) =>
+    /// <summary>The fields as a JSON object of strings, a repeated name as an array of them; null when there is none.</summary>
+    public static JsonDocument? ToDocument(IEnumerable<KeyValuePair<string, StringValues>> fields, PooledBufferWriter buffer)
+    {
+        var any = false;
+        using (var lease = JsonWriterCache.Rent(buffer))
         {
-            var any = false;
+            var writer = lease.Writer;
+            writer.WriteStartObject();
             foreach (var (key, values) in fields)
             {
                 any = true;
@@ -73,25 +61,10 @@ internal static class StringValuesJson
                 writer.WriteEndArray();
             }
 
-            return any;
-        });
-
-    /// <summary>The object <paramref name="writeFields"/> fills, parsed; null when it wrote no field.</summary>
-    private static JsonDocument? Build<TState>(PooledBufferWriter buffer, TState state, Func<Utf8JsonWriter, TState, bool> writeFields)
-    {
-        using (var lease = JsonWriterCache.Rent(buffer))
-        {
-            var writer = lease.Writer;
-            writer.WriteStartObject();
-            var any = writeFields(writer, state);
             writer.WriteEndObject();
-            if (!any)
-            {
-                return null;
-            }
         }
 
-        return JsonDocument.Parse(buffer.WrittenMemory);
+        return any ? JsonDocument.Parse(buffer.WrittenMemory) : null;
     }
 
     // Few enough fields, none named twice. Each name is compared with the ones after it: decoding allocates only for

@@ -80,9 +80,13 @@ internal sealed class TotoEndpoint(
             return;
         }
 
-        using var buffer = new PooledBufferWriter();
-        using var query = StringValuesJson.FromQuery(http.Request, buffer);
-        var parameters = new CallParameters(query?.RootElement ?? default, fromStrings: true);
+        // Most queries bind from the raw string; one with a repeated name is gathered into JSON (repeats make arrays).
+        var direct = StringValuesJson.DirectQuery(http.Request);
+        using var buffer = direct is null ? new PooledBufferWriter() : null;
+        using var query = buffer is null ? null : StringValuesJson.ToDocument(http.Request.Query, buffer);
+        var parameters = direct is not null
+            ? CallParameters.FromQueryString(direct)
+            : new CallParameters(query?.RootElement ?? default, fromStrings: true);
         var answer = await runner.RunAsync(name, parameters, caller, http.RequestServices, http.RequestAborted);
         await writer.WriteSingleAsync(http, caller, answer, headOnly);
     }
