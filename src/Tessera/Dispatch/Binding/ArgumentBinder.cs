@@ -177,11 +177,17 @@ internal static class ArgumentBinder
         }
         catch (Exception exception) when (IsConversionFailure(exception))
         {
-            (invalid ??= []).Add($"'{parameter.WireName}' must be {TypeNames.Expected(parameter.Type)}");
-            return null;
+            return Unconvertible(parameter, ref invalid);
         }
 
         return Checked(parameter, value, ref invalid);
+    }
+
+    /// <summary>Records that the value could not become the parameter's type; the argument is left null.</summary>
+    private static object? Unconvertible(ParameterDescriptor parameter, ref List<string>? invalid)
+    {
+        (invalid ??= []).Add($"'{parameter.WireName}' must be {TypeNames.Expected(parameter.Type)}");
+        return null;
     }
 
     private static bool IsConversionFailure(Exception exception) =>
@@ -245,8 +251,7 @@ internal static class ArgumentBinder
         }
         catch (Exception exception) when (IsConversionFailure(exception))
         {
-            (invalid ??= []).Add($"'{parameter.WireName}' must be {TypeNames.Expected(parameter.Type)}");
-            return null;
+            return Unconvertible(parameter, ref invalid);
         }
 
         return Checked(parameter, value, ref invalid);
