@@ -19,8 +19,9 @@ namespace Tessera.Wires.WebSockets;
 
 /// <summary>
 /// One WebSocket: JSON-RPC 2.0 requests in text frames (run concurrently, so a long-poll does not block the socket),
-/// <c>events.subscribe</c> / <c>events.unsubscribe</c>, and events pushed as <c>event</c> notifications. Everything
-/// the server sends goes through one bounded queue; a client too slow to drain it is closed with a reason.
+/// <c>events.subscribe</c> / <c>events.unsubscribe</c>, and events pushed as <c>event</c> notifications. Frames leave
+/// in the order they are queued: events and answers wait in one bounded queue, and an answer skips it only when it is
+/// empty and nothing is being sent. A client too slow to drain the queue is closed with a reason.
 /// </summary>
 internal sealed class WebSocketConnection(
     Caller caller,
@@ -48,6 +49,10 @@ internal sealed class WebSocketConnection(
 
     private readonly Channel<byte[]> _outbox = Channel.CreateBounded<byte[]>(
         new BoundedChannelOptions(events.Value.EventQueueCapacity) { SingleReader = true });
+
+    // One send at a time: the send loop holds it for the frames it takes from the outbox, an answer sent at once holds
+    // it too (a WebSocket allows one send in flight).
+    private readonly SemaphoreSlim _sending = new(1, 1);
 
     private readonly Dictionary<string, IDisposable> _subscriptions = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -175,8 +180,7 @@ internal sealed class WebSocketConnection(
                 if (await JsonRpcBatch.AnswerAsync(
                     document.RootElement, runner, writer, caller, requestServices: null, answer, _closing.Token, EventsCallAsync))
                 {
-                    // The frame waits in the outbox after this buffer goes back to the pool: it needs its own array.
-                    await ReplyAsync(answer.WrittenMemory.ToArray());
+                    await ReplyAsync(answer.WrittenMemory);
                 }
             }
         }
@@ -366,14 +370,20 @@ internal sealed class WebSocketConnection(
     }
 
     /// <summary>
-    /// Queues an answer, waiting for room: the call keeps its slot meanwhile, so a client that sends faster than it
-    /// reads is slowed by TCP instead of being cut off. Only events, which the client does not pace, cut it off.
+    /// Sends an answer at once when nothing waits in the outbox and nothing is being sent (the usual case of a socket
+    /// whose client reads: no hop to the send loop's thread); otherwise queues a copy of it, waiting for room. The call
+    /// keeps its slot meanwhile, so a client that sends faster than it reads is slowed by TCP instead of being cut off.
+    /// Only events, which the client does not pace, cut it off. <paramref name="frame"/> may be a pooled buffer: it is
+    /// not used after this returns.
     /// </summary>
-    private async ValueTask ReplyAsync(byte[] frame)
+    private async ValueTask ReplyAsync(ReadOnlyMemory<byte> frame)
     {
         try
         {
-            await _outbox.Writer.WriteAsync(frame, _closing.Token);
+            if (!await TrySendNowAsync(frame))
+            {
+                await _outbox.Writer.WriteAsync(frame.ToArray(), _closing.Token);
+            }
         }
         catch (ChannelClosedException)
         {
@@ -382,6 +392,45 @@ internal sealed class WebSocketConnection(
         catch (OperationCanceledException)
         {
             // Closing.
+        }
+    }
+
+    /// <summary>
+    /// Sends the frame now if it would be next anyway: the outbox is empty (the send loop takes frames only while it
+    /// holds <see cref="_sending"/>, so none is between the queue and the socket) and no send is in flight. True when
+    /// the frame was dealt with: sent, or dropped because the client was cut off or the connection broke.
+    /// </summary>
+    private async ValueTask<bool> TrySendNowAsync(ReadOnlyMemory<byte> frame)
+    {
+        if (_outbox.Reader.Count > 0 || !_sending.Wait(0))
+        {
+            return false;
+        }
+
+        try
+        {
+            if (_tooSlow)
+            {
+                // Cut off as too slow for its events: the answer has nowhere to go.
+                return true;
+            }
+
+            if (_outbox.Reader.Count > 0)
+            {
+                return false;
+            }
+
+            await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _closing.Token);
+            return true;
+        }
+        catch (WebSocketException)
+        {
+            // The connection broke; the receive loop sees it and ends the socket.
+            return true;
+        }
+        finally
+        {
+            _sending.Release();
         }
     }
 
@@ -408,13 +457,26 @@ internal sealed class WebSocketConnection(
     {
         try
         {
-            await foreach (var frame in _outbox.Reader.ReadAllAsync(_closing.Token))
+            while (await _outbox.Reader.WaitToReadAsync(_closing.Token))
             {
-                await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _closing.Token);
+                await _sending.WaitAsync(_closing.Token);
+                try
+                {
+                    while (_outbox.Reader.TryRead(out var frame))
+                    {
+                        await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _closing.Token);
+                    }
+                }
+                finally
+                {
+                    _sending.Release();
+                }
             }
 
             if (_tooSlow)
             {
+                // The send turn is taken for good: no answer goes out at once beside or after the close.
+                await _sending.WaitAsync(_closing.Token);
                 await CloseAsync((WebSocketCloseStatus)TooSlowCloseCode,
                     $"more than {events.Value.EventQueueCapacity} messages waiting: too slow; reconnect and subscribe again");
                 // The client reads what was queued, then answers the close; one that never does is dropped when the

@@ -207,6 +207,55 @@ public sealed class WebSocketTests
     }
 
     [Fact]
+    public async Task AnswersSentAtOnce_AndQueuedEvents_EachArriveOnce_EventsInOrder()
+    {
+        // Answers leave straight from the call when the outbox is empty and through it otherwise; events always queue.
+        // Both flowing at once, on a few sockets in turn, must neither lose nor repeat a frame, nor reorder events.
+        const int Count = 600;
+        await using var host = await Start(o => o.Configuration["Tessera:Events:EventQueueCapacity"] = "10000");
+        var bus = host.Services.GetRequiredService<IEventBus>();
+        var padding = new string('x', 4096);
+        for (var round = 0; round < 4; round++)
+        {
+            await using var client = await WebSocketClient.ConnectAsync(host.Http.BaseAddress!, "/ws");
+            await client.SendAsync("""{"jsonrpc":"2.0","method":"events.subscribe","params":["mix"],"id":-1}""");
+            await client.ReceiveAsync();
+
+            // Each call goes out beside an event large enough to keep the send loop busy: answers find the outbox
+            // empty at times and full at others.
+            var driving = Task.Run(async () =>
+            {
+                for (var i = 0; i < Count; i++)
+                {
+                    await client.SendAsync($$"""{"jsonrpc":"2.0","method":"math.add","params":[{{i}},1],"id":{{i}}}""");
+                    await bus.PublishAsync("mix", new { n = i, padding });
+                }
+            });
+            var answered = new HashSet<int>();
+            var events = new List<int>();
+            while (answered.Count < Count || events.Count < Count)
+            {
+                var frame = (await client.ReceiveAsync(TimeSpan.FromSeconds(10)))!.Value;
+                if (frame.TryGetProperty("method", out _))
+                {
+                    events.Add(frame.GetProperty("params").GetProperty("data").GetProperty("n").GetInt32());
+                    continue;
+                }
+
+                var id = frame.GetProperty("id").GetInt32();
+                Assert.Equal(id + 1, frame.GetProperty("result").GetInt32());
+                Assert.True(answered.Add(id), $"answer {id} arrived twice");
+            }
+
+            await driving.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(Enumerable.Range(0, Count), events);
+            // Nothing extra is still on its way: the next frame is the answer to one more call.
+            await client.SendAsync("""{"jsonrpc":"2.0","method":"math.add","params":[1,1],"id":"last"}""");
+            Assert.Equal("last", (await client.ReceiveAsync())!.Value.GetProperty("id").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Subscriptions_AreLimitedPerConnection()
     {
         await using var host = await Start();
