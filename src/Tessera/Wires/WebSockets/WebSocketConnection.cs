@@ -402,7 +402,7 @@ internal sealed class WebSocketConnection(
     /// </summary>
     private async ValueTask<bool> TrySendNowAsync(ReadOnlyMemory<byte> frame)
     {
-        if (_outbox.Reader.Count > 0 || !_sending.Wait(0))
+        if (!_sending.Wait(0))
         {
             return false;
         }
@@ -415,6 +415,7 @@ internal sealed class WebSocketConnection(
                 return true;
             }
 
+            // Read while holding the turn, so no frame can be on its way from the queue to the socket.
             if (_outbox.Reader.Count > 0)
             {
                 return false;
