@@ -87,12 +87,12 @@ internal sealed class HttpWire(
     }
 
     /// <summary>
-    /// Reads the body whole under <c>max_request_body_size</c> (also told to Kestrel) and keeps it on the caller for
-    /// signature checks. Null when it was too large: the request has been answered with 413.
+    /// Reads the body whole under <c>max_request_body_size</c> (Kestrel's own limit raised to it where lower) and keeps
+    /// it on the caller for signature checks. Null when it was too large: the request has been answered with 413.
     /// </summary>
     public async ValueTask<RequestBody?> ReadBodyAsync(HttpContext http, Caller caller, IHttpErrorShape shape)
     {
-        RequestBody.ApplyLimit(http, _limit);
+        RequestBody.RaiseServerLimit(http, _limit);
         var body = await RequestBody.ReadAsync(http.Request, _limit, http.RequestAborted);
         if (body.TooLarge)
         {

@@ -26,10 +26,19 @@ internal sealed class RequestBody : IDisposable
 
     public ReadOnlyMemory<byte> Memory => _rented is null ? ReadOnlyMemory<byte>.Empty : _rented.AsMemory(0, Length);
 
-    /// <summary>Tells the server (Kestrel) to refuse bodies over the limit too, for readers that are not ours.</summary>
-    public static void ApplyLimit(HttpContext http, long limit)
+    /// <summary>
+    /// Raises the server's own body limit (Kestrel's, 30 MB unless configured) to Tessera's where it is lower, so the
+    /// server does not cut off a body Tessera accepts. It is never lowered: <see cref="ReadAsync"/> enforces Tessera's
+    /// limit itself, and after the 413 the server reads and drops the rest of the body (for up to 5 seconds, up to its
+    /// own limit) before it reuses or closes the connection. With the server's limit lowered to Tessera's, it closed
+    /// the connection at once instead, while an HTTP/1.1 client was still sending: HttpClient then reported "Error while
+    /// copying content to a stream" instead of the 413 and its message (every time for a 20 MB body against the
+    /// default 1 MiB limit).
+    /// </summary>
+    public static void RaiseServerLimit(HttpContext http, long limit)
     {
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false, MaxRequestBodySize: { } serverLimit } feature
+            && serverLimit < limit)
         {
             feature.MaxRequestBodySize = limit;
         }
