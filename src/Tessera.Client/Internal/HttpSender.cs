@@ -12,6 +12,15 @@ internal sealed class HttpSender(HttpClient http, Uri baseAddress, TesseraClient
     public const string SessionHeader = "x-toto-session-id";
     public const string ApiTokenHeader = "X-Api-Token";
 
+    /// <summary>
+    /// Bodies larger than a service's default limit (1 MiB) ask first, with <c>Expect: 100-continue</c>: a service that
+    /// refuses the body answers 413 before it is sent, so nothing is uploaded for nothing and a body past the server's
+    /// own limit still gets the service's answer instead of a closed connection. A service that takes the body asks
+    /// for it at once (Kestrel sends 100 Continue when the body is first read); a server that ignores the header gets
+    /// it after HttpClient's wait of one second.
+    /// </summary>
+    private const int AskFirstAbove = 1024 * 1024;
+
     // The two paths every call uses, parsed once.
     private readonly Uri _api = new(baseAddress, "api");
 
@@ -25,6 +34,11 @@ internal sealed class HttpSender(HttpClient http, Uri baseAddress, TesseraClient
         using var request = new HttpRequestMessage(HttpMethod.Post, address);
         request.Content = new ReadOnlyMemoryContent(body);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        if (body.Length > AskFirstAbove)
+        {
+            request.Headers.ExpectContinue = true;
+        }
+
         if (accept is not null)
         {
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));

@@ -153,6 +153,42 @@ public sealed class ClientCallTests
         Assert.Equal(2, (await client.CallAsync("counter.increment")).GetProperty("count").GetInt32());
     }
 
+    [Theory]
+    [InlineData(TesseraWire.JsonRpc, TesseraBodyFormat.Json)]
+    [InlineData(TesseraWire.Toto, TesseraBodyFormat.Json)]
+    [InlineData(TesseraWire.Toto, TesseraBodyFormat.MessagePack)]
+    public async Task OversizedCall_IsRefusedBeforeItsBodyIsSent(TesseraWire wire, TesseraBodyFormat format)
+    {
+        // A body over 1 MiB asks first (Expect: 100-continue), so the service's refusal comes before the upload: even
+        // at 40 MB, past Kestrel's own limit of 30 MB, where the server closes the connection after answering. Sent
+        // without asking, that body met the closed connection and the call failed as "Error while copying content to
+        // a stream".
+        await using var host = await ClientHosts.StartAsync();
+        await using var client = ClientHosts.Client(host, o => { o.Wire = wire; o.BodyFormat = format; });
+
+        foreach (var megabytes in new[] { 2, 40 })
+        {
+            var refused = await Assert.ThrowsAsync<TesseraCallException>(
+                () => client.CallAsync<string>("greeting.hello", new { name = new string('x', megabytes * 1024 * 1024) }));
+            Assert.Equal("The request body is larger than the limit of 1048576 bytes (option max_request_body_size).", refused.Message);
+        }
+
+        Assert.Equal("hello ada", await client.CallAsync<string>("greeting.hello", new { name = "ada" }));
+    }
+
+    [Theory]
+    [InlineData(TesseraWire.JsonRpc)]
+    [InlineData(TesseraWire.Toto)]
+    public async Task LargeCall_UnderARaisedLimit_IsAnswered(TesseraWire wire)
+    {
+        // The same ask-first request, to a service that takes 8 MB: Kestrel asks for the body when Tessera reads it.
+        await using var host = await ClientHosts.StartAsync(o => o.Configuration["Tessera:MaxRequestBodySize"] = "8388608");
+        await using var client = ClientHosts.Client(host, o => o.Wire = wire);
+        var name = new string('x', 3 * 1024 * 1024);
+
+        Assert.Equal("hello " + name, await client.CallAsync<string>("greeting.hello", new { name }));
+    }
+
     [Fact]
     public async Task Timeout_PerCall_IsATransportFailure_DistinctFromMethodErrors()
     {
