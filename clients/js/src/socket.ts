@@ -123,10 +123,12 @@ export class SocketChannel {
       };
       socket.onerror = () => reject(new TesseraTransportError(`Cannot open ${url.origin}${url.pathname}`, false));
       socket.onmessage = (message) => this.dispatch(String(message.data));
-      socket.onclose = () => {
+      socket.onclose = (event) => {
         if (this.socket !== socket) return; // replaced after a session change: its successor owns what waits
         this.socket = undefined;
-        const dropped = new TesseraTransportError("The WebSocket closed before the answer arrived.", true);
+        // The service's reason when it closed the socket itself (a message over its limit, too slow to read events).
+        const why = event.code !== 1000 && event.reason ? ` (the service closed it: ${event.code} ${event.reason})` : "";
+        const dropped = new TesseraTransportError(`The WebSocket closed before the answer arrived${why}.`, true);
         for (const id of [...this.pending.keys()]) this.fail(id, dropped);
         for (const subscription of this.subscriptions) subscription.push("dropped");
       };

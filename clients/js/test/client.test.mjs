@@ -177,3 +177,28 @@ for (const wire of wires) {
 async function first(events) {
   for await (const event of events) return event;
 }
+
+test("websocket: a message over the service's limit fails with the service's reason, and the next call opens anew", async () => {
+  const client = new TesseraClient(url, { wire: "websocket" });
+  try {
+    const refused = await client.call("greeting.hello", { name: "x".repeat(2 * 1024 * 1024) }).catch((e) => e);
+    assert.ok(refused instanceof TesseraTransportError);
+    assert.match(refused.message, /^The WebSocket closed before the answer arrived \(the service closed it: 1009 messages are limited to 1048576 bytes\)\.$/);
+    assert.equal(await client.call("greeting.hello", { name: "ada" }), "hello ada");
+  } finally {
+    client.close();
+  }
+});
+
+for (const wire of ["jsonrpc", "toto"]) {
+  test(`${wire}: a body over the service's limit gets its refusal, not a broken connection`, async () => {
+    // fetch sends the whole body before it reads; the service refuses at its limit and drops the rest unread.
+    const client = new TesseraClient(url, { wire });
+    for (const megabytes of [2, 20]) {
+      const refused = await client.call("greeting.hello", { name: "x".repeat(megabytes * 1024 * 1024) }).catch((e) => e);
+      assert.ok(refused instanceof TesseraError, `${megabytes} MB: ${refused}`);
+      assert.equal(refused.message, "The request body is larger than the limit of 1048576 bytes (option max_request_body_size).");
+    }
+    assert.equal(await client.call("greeting.hello", { name: "ada" }), "hello ada");
+  });
+}

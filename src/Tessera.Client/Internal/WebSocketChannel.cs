@@ -271,14 +271,18 @@ internal sealed class WebSocketChannel(TesseraClient client) : IDisposable
             // A socket replaced after a session change ends quietly: what waits now belongs to its successor.
             if (ReferenceEquals(socket, _socket))
             {
-                Dropped();
+                Dropped(socket);
             }
         }
     }
 
-    private void Dropped()
+    /// <summary>Fails every call still waiting, with the service's reason when it closed the socket (a message over its limit).</summary>
+    private void Dropped(ClientWebSocket socket)
     {
-        var dropped = new TesseraTransportException("The WebSocket closed before the answer arrived.", requestSent: true);
+        var why = socket.CloseStatus is { } status && status != WebSocketCloseStatus.NormalClosure
+            ? $" (the service closed it: {(int)status} {socket.CloseStatusDescription})"
+            : string.Empty;
+        var dropped = new TesseraTransportException($"The WebSocket closed before the answer arrived{why}.", requestSent: true);
         foreach (var (id, completion) in _pending)
         {
             completion.TrySetException(dropped);

@@ -176,6 +176,21 @@ public sealed class ClientCallTests
         Assert.Equal("hello ada", await client.CallAsync<string>("greeting.hello", new { name = "ada" }));
     }
 
+    [Fact]
+    public async Task OversizedCall_OnTheWebSocket_FailsWithTheServicesReason()
+    {
+        // The service closes the socket with 1009 and says why; the call's failure carries that, not only "closed".
+        await using var host = await ClientHosts.StartAsync();
+        await using var client = ClientHosts.Client(host, o => o.Wire = TesseraWire.WebSocket);
+
+        var refused = await Assert.ThrowsAsync<TesseraTransportException>(
+            () => client.CallAsync<string>("greeting.hello", new { name = new string('x', 2 * 1024 * 1024) }));
+
+        Assert.Equal("The WebSocket closed before the answer arrived (the service closed it: 1009 messages are limited to 1048576 bytes).",
+            refused.Message);
+        Assert.Equal("hello ada", await client.CallAsync<string>("greeting.hello", new { name = "ada" }));
+    }
+
     [Theory]
     [InlineData(TesseraWire.JsonRpc)]
     [InlineData(TesseraWire.Toto)]
