@@ -38,4 +38,18 @@ for position in range(3):
         collected.append({"fault": fault.faultCode, "string": fault.faultString})
 report["multicall"] = collected
 
+# Bodies over the service's limit (1 MiB by default), sent whole before the answer is read, as xmlrpc.client does:
+# each must come back as the HTTP refusal, not as a connection broken under the upload.
+oversized = []
+for megabytes in (2, 20):
+    try:
+        xmlrpc.client.ServerProxy(sys.argv[1]).greeting.hello("x" * (megabytes * 1024 * 1024))
+        oversized.append("answered")
+    except xmlrpc.client.ProtocolError as error:
+        oversized.append(error.errcode)
+    except OSError as error:
+        oversized.append(type(error).__name__)
+report["oversized"] = oversized
+report["after"] = xmlrpc.client.ServerProxy(sys.argv[1]).math.add(1, 1)
+
 print(json.dumps(report))

@@ -22,6 +22,8 @@ public sealed class PythonXmlRpcTests
         Assert.Contains("system.multicall", methods);
         Assert.Equal("""[["int","int","int"]]""", Compact(report.GetProperty("signature")));
         Assert.Equal("""[42,"hello multi",{"fault":4000,"string":"division by zero"}]""", Compact(report.GetProperty("multicall")));
+        Assert.Equal("[413,413]", Compact(report.GetProperty("oversized")));
+        Assert.Equal(2, report.GetProperty("after").GetInt32());
     }
 
     // Python prints JSON with spaces after separators; compare structure, not spacing.
