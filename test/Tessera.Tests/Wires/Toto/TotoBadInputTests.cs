@@ -12,6 +12,18 @@ public sealed class TotoBadInputTests
 
     public static TheoryData<bool> Servers => [false, true];
 
+    /// <summary>A Toto envelope calling greeting.hello with a name of that many MiB, over the default 1 MiB limit.</summary>
+    private static string OversizedEnvelope(int megabytes) =>
+        """{"method":"greeting.hello","parameters":{"name":""" + "\"" + new string('x', megabytes * 1024 * 1024) + "\"}}";
+
+    private static void AssertRefusedAsTooLarge(TotoResponse response)
+    {
+        Assert.Equal(413, response.StatusCode);
+        Assert.Equal(1011, response.ErrorCode);
+        Assert.Equal("The request body is larger than the limit of 1048576 bytes (option max_request_body_size).",
+            response.ErrorValue.GetString());
+    }
+
     [Theory]
     [MemberData(nameof(Servers))]
     public async Task MalformedJson_Answers400With1011(bool kestrel)
@@ -47,7 +59,7 @@ public sealed class TotoBadInputTests
     public async Task TenMegabyteBody_IsRejectedWith413(bool kestrel)
     {
         await using var host = await Start(kestrel);
-        var huge = """{"method":"greeting.hello","parameters":{"name":""" + "\"" + new string('x', 10 * 1024 * 1024) + "\"}}";
+        var huge = OversizedEnvelope(10);
 
         // Like curl with a large body, the client waits for 100-continue, so the server refuses before the upload.
         using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent(huge, System.Text.Encoding.UTF8, "application/json") };
@@ -55,10 +67,7 @@ public sealed class TotoBadInputTests
 
         var response = await host.Toto.SendAsync(request);
 
-        Assert.Equal(413, response.StatusCode);
-        Assert.Equal(1011, response.ErrorCode);
-        Assert.Equal("The request body is larger than the limit of 1048576 bytes (option max_request_body_size).",
-            response.ErrorValue.GetString());
+        AssertRefusedAsTooLarge(response);
         await AssertStillServing(host);
     }
 
@@ -73,15 +82,10 @@ public sealed class TotoBadInputTests
 
         foreach (var megabytes in new[] { 2, 20 })
         {
-            var huge = """{"method":"greeting.hello","parameters":{"name":""" + "\"" + new string('x', megabytes * 1024 * 1024) + "\"}}";
+            var huge = OversizedEnvelope(megabytes);
             for (var round = 0; round < 4; round++)
             {
-                var response = await host.Toto.PostJsonAsync("", huge);
-
-                Assert.Equal(413, response.StatusCode);
-                Assert.Equal(1011, response.ErrorCode);
-                Assert.Equal("The request body is larger than the limit of 1048576 bytes (option max_request_body_size).",
-                    response.ErrorValue.GetString());
+                AssertRefusedAsTooLarge(await host.Toto.PostJsonAsync("", huge));
             }
         }
 
