@@ -211,38 +211,41 @@ tessera_rss=$(peak_rss "$tessera_pid"); baseline_rss=$(peak_rss "$baseline_pid")
 # Start-up: process start to the first answered call, for HelloService and the baseline, each published as usual
 # (compiled at run time) and ReadyToRun (precompiled, as docs/deployment.md recommends), in alternating runs so a drift
 # in the machine's load touches every variant alike. Rows of "variant<TAB>ms" in startup.tsv; HelloService's idle RSS.
-hello_from() { exec dotnet "$1/HelloService.dll" --port="$2" --database=memory; }
-baseline_from() { exec dotnet "$1/Baseline.dll" --urls "http://127.0.0.1:$2"; }
-hello_native() { exec "$1/HelloService" --port="$2" --database=memory; }
-baseline_native() { exec "$1/Baseline" --urls "http://127.0.0.1:$2"; }
+# first_answer.py starts each server and polls it from one process: a curl per try took most of a core from the
+# server being timed (bench/results/load.md, twenty-third session).
+hello_from() { echo dotnet "$1/HelloService.dll" --port="$2" --database=memory; }
+baseline_from() { echo dotnet "$1/Baseline.dll" --urls "http://127.0.0.1:$2"; }
+hello_native() { echo "$1/HelloService" --port="$2" --database=memory; }
+baseline_native() { echo "$1/Baseline" --urls "http://127.0.0.1:$2"; }
 # A restart: the same build with a data directory, where a stopped service leaves its start-up profile (one per
 # listening address, so always the same port) and the Data Protection keys, and the next start reads both. One start
 # before the rounds writes them.
 restart_port=$(free_port)
-hello_restart() { exec dotnet "$1/HelloService.dll" --port="$2" --database=memory --data_dir="$work/restart"; }
+hello_restart() { echo dotnet "$1/HelloService.dll" --port="$2" --database=memory --data_dir="$work/restart"; }
 variants=("tessera hello_from $work/hello" "baseline baseline_from $work/baseline"
           "tessera-r2r hello_from $work/hello-r2r" "baseline-r2r baseline_from $work/baseline-r2r"
           "tessera-restart hello_restart $work/hello")
 if [[ $quick -eq 0 ]]; then
   variants+=("tessera-composite hello_native $work/hello-composite" "baseline-composite baseline_native $work/baseline-composite")
 fi
-hello_restart "$work/hello" "$restart_port" > /dev/null 2>&1 & pid=$!; pids+=($pid)
-wait_ready "http://127.0.0.1:$restart_port/greeting/hello?name=x"
-kill "$pid"; wait "$pid" 2> /dev/null || true
+first_answer() { # PORT [--rss-after SECONDS] -- COMMAND...: "ms" or "ms rss_kib"
+  local port=$1; shift
+  python3 bench/load/first_answer.py "$port" "/greeting/hello?name=x" "$@"
+}
+# shellcheck disable=SC2046 # the launchers' words are the command's arguments (paths under $work have no spaces)
+first_answer "$restart_port" -- $(hello_restart "$work/hello" "$restart_port") > /dev/null
 ls "$work/restart"/startup-*.jitprofile > /dev/null || { echo "the first start left no start-up profile in $work/restart" >&2; exit 1; }
 for _ in $(seq 1 $(( quick ? 2 : 5 ))); do
   for variant in "${variants[@]}"; do
     read -r name launcher dir <<< "$variant"
     port=$(free_port); [[ $name == tessera-restart ]] && port=$restart_port
-    started=$(date +%s%N)
-    "$launcher" "$dir" "$port" > /dev/null 2>&1 & pid=$!
-    until curl -sf -o /dev/null "http://127.0.0.1:$port/greeting/hello?name=x"; do
-      kill -0 "$pid" 2> /dev/null || { echo "start-up: $name ($dir) exited before answering" >&2; exit 1; }
-      sleep 0.005
-    done
-    printf '%s\t%s\n' "$name" $(( ($(date +%s%N) - started) / 1000000 )) >> "$work/startup.tsv"
-    if [[ $name == tessera ]]; then sleep 1; idle_rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status"); fi
-    kill "$pid"; wait "$pid" 2> /dev/null || true
+    rss=(); [[ $name == tessera ]] && rss=(--rss-after 1)
+    # shellcheck disable=SC2046
+    answer=$(first_answer "$port" "${rss[@]}" -- $("$launcher" "$dir" "$port")) \
+      || { echo "start-up: $name ($dir) did not answer" >&2; exit 1; }
+    read -r ms kib <<< "$answer"
+    printf '%s\t%s\n' "$name" "$ms" >> "$work/startup.tsv"
+    [[ $name == tessera ]] && idle_rss=$kib
   done
 done
 
