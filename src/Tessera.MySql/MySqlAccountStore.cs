@@ -34,7 +34,7 @@ internal sealed class MySqlAccountStore(MySqlDatabase database) : IAccountStore,
                 UserId = reader.GetString(0),
                 PasswordHash = reader.GetString(1),
                 Fields = reader.GetString(2),
-                Roles = JsonSerializer.Deserialize<string[]>(reader.GetString(3)) ?? [],
+                Roles = JsonSerializer.Deserialize(reader.GetString(3), MySqlJson.Default.StringArray) ?? [],
                 CreatedAt = reader.GetTime(4),
                 SessionsValidAfter = reader.IsDBNull(5) ? null : reader.GetTime(5),
             },
@@ -57,7 +57,7 @@ internal sealed class MySqlAccountStore(MySqlDatabase database) : IAccountStore,
         p.AddWithValue("@user_id", account.UserId);
         p.AddWithValue("@password_hash", account.PasswordHash);
         p.AddWithValue("@fields", account.Fields);
-        p.AddWithValue("@roles", JsonSerializer.Serialize(account.Roles));
+        p.AddWithValue("@roles", JsonSerializer.Serialize(account.Roles, MySqlJson.Default.IReadOnlyListString));
         p.AddWithValue("@sessions_valid_after", (object?)account.SessionsValidAfter?.Ms() ?? DBNull.Value);
     }
 }

@@ -16,7 +16,7 @@ internal sealed class MySqlServiceRegistryStore(MySqlDatabase database) : IServi
             {
                 p.AddWithValue("@service", instance.Service);
                 p.AddWithValue("@url", instance.Url);
-                p.AddWithValue("@methods", JsonSerializer.Serialize(instance.Methods));
+                p.AddWithValue("@methods", JsonSerializer.Serialize(instance.Methods, MySqlJson.Default.IReadOnlyListString));
                 p.AddWithValue("@last_seen", instance.LastSeen.Ms());
             },
             cancellationToken);
@@ -36,7 +36,7 @@ internal sealed class MySqlServiceRegistryStore(MySqlDatabase database) : IServi
             "SELECT service, url, methods, last_seen FROM tessera_registry WHERE last_seen > @after ORDER BY service, url",
             p => p.AddWithValue("@after", seenAfter.Ms()),
             reader => new ServiceInstance(reader.GetString(0), reader.GetString(1),
-                JsonSerializer.Deserialize<string[]>(reader.GetString(2)) ?? [], reader.GetTime(3)),
+                JsonSerializer.Deserialize(reader.GetString(2), MySqlJson.Default.StringArray) ?? [], reader.GetTime(3)),
             cancellationToken);
 
     public Task PrepareAsync(CancellationToken cancellationToken) => database.MigrateAsync(cancellationToken);

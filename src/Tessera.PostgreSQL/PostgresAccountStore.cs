@@ -34,7 +34,7 @@ internal sealed class PostgresAccountStore(PostgresDatabase database) : IAccount
                 UserId = reader.GetString(0),
                 PasswordHash = reader.GetString(1),
                 Fields = reader.GetString(2),
-                Roles = JsonSerializer.Deserialize<string[]>(reader.GetString(3)) ?? [],
+                Roles = JsonSerializer.Deserialize(reader.GetString(3), PostgresJson.Default.StringArray) ?? [],
                 CreatedAt = reader.GetTime(4),
                 SessionsValidAfter = reader.IsDBNull(5) ? null : reader.GetTime(5),
             },
@@ -57,7 +57,7 @@ internal sealed class PostgresAccountStore(PostgresDatabase database) : IAccount
         p.AddWithValue("user_id", account.UserId);
         p.AddWithValue("password_hash", account.PasswordHash);
         p.AddWithValue("fields", NpgsqlDbType.Json, account.Fields);
-        p.AddWithValue("roles", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(account.Roles));
+        p.AddWithValue("roles", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(account.Roles, PostgresJson.Default.IReadOnlyListString));
         p.AddWithValue("sessions_valid_after", NpgsqlDbType.TimestampTz, (object?)account.SessionsValidAfter?.Utc() ?? DBNull.Value);
     }
 }

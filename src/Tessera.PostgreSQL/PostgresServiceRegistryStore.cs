@@ -17,7 +17,7 @@ internal sealed class PostgresServiceRegistryStore(PostgresDatabase database) : 
             {
                 p.AddWithValue("service", instance.Service);
                 p.AddWithValue("url", instance.Url);
-                p.AddWithValue("methods", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(instance.Methods));
+                p.AddWithValue("methods", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(instance.Methods, PostgresJson.Default.IReadOnlyListString));
                 p.AddWithValue("last_seen", instance.LastSeen.Utc());
             },
             cancellationToken);
@@ -37,7 +37,7 @@ internal sealed class PostgresServiceRegistryStore(PostgresDatabase database) : 
             "SELECT service, url, methods::text, last_seen FROM tessera_registry WHERE last_seen > @after ORDER BY service COLLATE \"C\", url COLLATE \"C\";",
             p => p.AddWithValue("after", seenAfter.Utc()),
             reader => new ServiceInstance(reader.GetString(0), reader.GetString(1),
-                JsonSerializer.Deserialize<string[]>(reader.GetString(2)) ?? [], reader.GetTime(3)),
+                JsonSerializer.Deserialize(reader.GetString(2), PostgresJson.Default.StringArray) ?? [], reader.GetTime(3)),
             cancellationToken);
 
     public Task PrepareAsync(CancellationToken cancellationToken) => database.MigrateAsync(cancellationToken);

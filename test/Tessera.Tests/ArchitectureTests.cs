@@ -22,6 +22,7 @@ public sealed partial class ArchitectureTests
         ["Errors"] = 5,
         ["Observability"] = 5,
         ["Buffers"] = 5,
+        ["Serialization"] = 5,
         ["Threading"] = 5,
     };
 

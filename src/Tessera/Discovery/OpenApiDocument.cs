@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Tessera.Auth;
 using Tessera.Dispatch;
 using Tessera.Dispatch.Binding;
+using Tessera.Serialization;
 
 namespace Tessera.Discovery;
 
@@ -19,7 +20,7 @@ internal sealed class OpenApiDocument
     private readonly Lazy<JsonElement> _document;
 
     public OpenApiDocument(OpenRpcDocument description, TesseraJson json, IOptions<TesseraOptions> options) =>
-        _document = new Lazy<JsonElement>(() => JsonSerializer.SerializeToElement(Build(description, json, options.Value)));
+        _document = new Lazy<JsonElement>(() => JsonSerializer.SerializeToElement(Build(description, json, options.Value), CommonJsonContext.Default.JsonObject));
 
     public JsonElement Document => _document.Value;
 

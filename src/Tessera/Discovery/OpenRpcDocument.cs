@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
 using Microsoft.Extensions.Options;
 using Tessera.Dispatch;
+using Tessera.Serialization;
 
 namespace Tessera.Discovery;
 
@@ -25,7 +26,7 @@ internal sealed class OpenRpcDocument
             ? Assembly.GetEntryAssembly()?.GetName().Name ?? "tessera"
             : options.Value.ServiceName;
         Version = Assembly.GetEntryAssembly()?.GetName().Version?.ToString() ?? "1.0.0";
-        _document = new Lazy<JsonElement>(() => JsonSerializer.SerializeToElement(Build(registry, json)));
+        _document = new Lazy<JsonElement>(() => JsonSerializer.SerializeToElement(Build(registry, json), CommonJsonContext.Default.JsonObject));
         Methods = registry.Methods.Where(m => !m.IsProtocolMethod).OrderBy(m => m.Name, StringComparer.Ordinal).ToArray();
     }
 

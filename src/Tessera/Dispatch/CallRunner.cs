@@ -179,7 +179,7 @@ internal sealed class CallRunner(
 
         try
         {
-            return error with { Value = JsonSerializer.SerializeToElement(error.Value, error.Value.GetType(), json.Results) };
+            return error with { Value = JsonSerializer.SerializeToElement(error.Value, json.ResultInfo(error.Value.GetType())) };
         }
         catch (Exception exception)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace Tessera;
@@ -34,10 +35,15 @@ public sealed class MethodCollection
 
     internal IReadOnlyList<KeyValuePair<string, Delegate>> Delegates => _delegates;
 
+    // What the registry reads of a method class: kept for it when the assembly that declares it is trimmed (Tessera's
+    // own classes; a service's assemblies are kept whole, see TrimmingNotes).
+    private const DynamicallyAccessedMemberTypes MethodClass = DynamicallyAccessedMemberTypes.PublicMethods
+        | DynamicallyAccessedMemberTypes.NonPublicMethods | DynamicallyAccessedMemberTypes.PublicConstructors;
+
     /// <summary>Tessera's own protocol methods, which may use reserved names (<c>rpc.discover</c>).</summary>
     internal IReadOnlyList<Type> BuiltIns => _builtIns;
 
-    internal void AddBuiltIn(Type type)
+    internal void AddBuiltIn([DynamicallyAccessedMembers(MethodClass)] Type type)
     {
         ThrowIfSealed();
         if (!_builtIns.Contains(type))
@@ -57,10 +63,10 @@ public sealed class MethodCollection
     }
 
     /// <summary>Adds the <see cref="MethodAttribute"/> methods of <typeparamref name="T"/>.</summary>
-    public MethodCollection AddType<T>() => AddType(typeof(T));
+    public MethodCollection AddType<[DynamicallyAccessedMembers(MethodClass)] T>() => AddType(typeof(T));
 
     /// <summary>Adds the <see cref="MethodAttribute"/> methods of <paramref name="type"/>.</summary>
-    public MethodCollection AddType(Type type)
+    public MethodCollection AddType([DynamicallyAccessedMembers(MethodClass)] Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
         ThrowIfSealed();

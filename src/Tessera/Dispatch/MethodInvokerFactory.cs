@@ -1,5 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 
 namespace Tessera.Dispatch;
 
@@ -15,15 +17,24 @@ internal static class MethodInvokerFactory
     /// to the first answer (about 1 ms a method, most of them never called in a given process's first second), and
     /// compiling on the first call made that call wait for it, and the process's first call for the expression
     /// compiler's own start as well; what can be wrong with a method is checked when the registry is built, not here.
+    /// Where code cannot be compiled at run time (Native AOT), an expression tree would only be interpreted, and its
+    /// generic helpers made for value types have no native code there: such a process keeps the reflection invoker.
     /// </summary>
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = TrimmingNotes.ReflectionInvokeUnderAot)]
     public static MethodInvoker Create(MethodInfo method, Delegate? handler)
     {
         var reflected = new ReflectedInvoker(method, handler);
+        if (!RuntimeFeature.IsDynamicCodeSupported)
+        {
+            return reflected.Invoke;
+        }
+
         var compiled = new CompiledInBackground<MethodInvoker>(() => Compile(method, handler));
         return (target, arguments) => (compiled.TryGet() ?? reflected.Invoke)(target, arguments);
     }
 
     /// <summary>Compiles the invoker now: the expression tree and its delegate.</summary>
+    [RequiresDynamicCode("An expression tree is compiled, and its result helpers are made for the method's result type.")]
     public static MethodInvoker Compile(MethodInfo method, Delegate? handler)
     {
         var target = Expression.Parameter(typeof(object), "target");
@@ -56,6 +67,13 @@ internal static class MethodInvokerFactory
         _ => returnType,
     };
 
+    // The generic helpers are found by name: kept when Tessera is trimmed, and made for the result type at run time.
+    [RequiresDynamicCode("The result helpers are made for the method's result type at run time.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2060", Justification = "The helpers are this class's own, kept by DynamicDependency; their type argument is the method's own result type.")]
+    [DynamicDependency(nameof(FromTask), typeof(MethodInvokerFactory))]
+    [DynamicDependency(nameof(FromValueTask), typeof(MethodInvokerFactory))]
+    [DynamicDependency(nameof(FromTaskOf), typeof(MethodInvokerFactory))]
+    [DynamicDependency(nameof(FromValueTaskOf), typeof(MethodInvokerFactory))]
     private static Expression WrapResult(Expression call, Type returnType) => ReturnShapes.Of(returnType) switch
     {
         ReturnShape.Nothing => Expression.Block(call, Expression.Default(typeof(ValueTask<object?>))),

@@ -1,7 +1,9 @@
 using System.Collections.Frozen;
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Dispatch.Binding;
@@ -77,6 +79,7 @@ internal sealed class MethodRegistryBuilder(
         }
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TrimmingNotes.ServiceCodeKept)]
     private static IEnumerable<Type> LoadableTypes(Assembly assembly)
     {
         try
@@ -89,6 +92,7 @@ internal sealed class MethodRegistryBuilder(
         }
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = TrimmingNotes.ServiceCodeKept)]
     private void AddType(Type type, bool builtIn)
     {
         const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance
@@ -243,9 +247,28 @@ internal sealed class MethodRegistryBuilder(
                 $"its result type {TypeNames.Readable(type)} cannot be written as JSON; return data instead.");
         }
 
-        return new(() => json.ResultInfo(type));
+        if (JsonSerializer.IsReflectionEnabledByDefault)
+        {
+            // Described on the method's first call: reflection costs start-up time for methods not called yet.
+            return new(() => json.ResultInfo(type));
+        }
+
+        // Without reflection (Native AOT) the metadata comes from build-time contexts, cheap to ask: a type none of
+        // them describes stops start-up here rather than failing the method's every call.
+        try
+        {
+            var info = json.ResultInfo(type);
+            return new(info);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or NotSupportedException)
+        {
+            throw new MethodDefinitionException(
+                $"its result type {TypeNames.Readable(type)} cannot be written as JSON ({exception.Message})." + ParameterDescriptorFactory.NoReflectionHint);
+        }
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = TrimmingNotes.ServiceCodeKept)]
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = TrimmingNotes.ServiceCodeKept)]
     private (Func<IServiceProvider, object>, bool) TargetFactory(Type type)
     {
         if (services?.IsService(type) == true)

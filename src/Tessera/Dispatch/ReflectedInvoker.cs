@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 
@@ -19,6 +20,10 @@ internal sealed class ReflectedInvoker
     private readonly PropertyInfo? _taskResult;
     private readonly MethodInfo? _asTask;
 
+    // Task<T>.Result and ValueTask<T>.AsTask belong to the method's own return type, which a compiled program holds
+    // with its members; Task<T> for a ValueTask<T> result is the very type AsTask returns.
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "The members of the method's own return type, kept with the method.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Task<T> is the return type of ValueTask<T>.AsTask, which the program holds.")]
     public ReflectedInvoker(MethodInfo method, Delegate? handler)
     {
         _method = method;

@@ -1,9 +1,12 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
 using Tessera.Dispatch.Binding;
+using Tessera.Serialization;
 
 namespace Tessera.Dispatch;
 
@@ -11,7 +14,13 @@ namespace Tessera.Dispatch;
 internal sealed class TesseraJson
 {
     public TesseraJson(IOptions<TesseraOptions> options)
+        : this(options, [])
     {
+    }
+
+    public TesseraJson(IOptions<TesseraOptions> options, IEnumerable<JsonTypes> registered)
+    {
+        var resolver = JsonResolvers.Chain(registered);
         var naming = options.Value.ResultNaming switch
         {
             ResultNaming.CamelCase => JsonNamingPolicy.CamelCase,
@@ -25,9 +34,9 @@ internal sealed class TesseraJson
             // The default encoder escapes every non-ASCII character: TotoClient-JS signs character codes masked to
             // one byte, so the wire must be ASCII-only.
             Encoder = JavaScriptEncoder.Default,
-            TypeInfoResolver = WithScalars(),
-            Converters = { new JsonStringEnumConverter(naming) },
+            TypeInfoResolver = resolver,
         };
+        AddEnumNames(Results, naming);
         Results.MakeReadOnly();
 
         Parameters = new JsonSerializerOptions
@@ -36,27 +45,38 @@ internal sealed class TesseraJson
             PropertyNameCaseInsensitive = true,
             NumberHandling = JsonNumberHandling.AllowReadingFromString,
             MaxDepth = options.Value.MaxJsonDepth,
-            TypeInfoResolver = WithScalars(),
-            Converters = { new LenientBooleanConverter(), new JsonStringEnumConverter(naming) },
+            TypeInfoResolver = resolver,
+            Converters = { new LenientBooleanConverter() },
         };
+        AddEnumNames(Parameters, naming);
         Parameters.MakeReadOnly();
 
         // For JSON Schema: the wire's names and enums, without the lenient converters that have no schema.
         Schemas = new JsonSerializerOptions
         {
             PropertyNamingPolicy = naming,
-            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
-            Converters = { new JsonStringEnumConverter(naming) },
+            TypeInfoResolver = resolver,
         };
+        AddEnumNames(Schemas, naming);
         Schemas.MakeReadOnly();
 
         // Duplicate member names are refused on every wire: readers disagree on which one wins, so none may.
         DocumentOptions = new JsonDocumentOptions { MaxDepth = options.Value.MaxJsonDepth, AllowDuplicateProperties = false };
     }
 
-    /// <summary>Scalars from the generated context (<see cref="ScalarJsonContext"/>), everything else by reflection.</summary>
-    private static IJsonTypeInfoResolver WithScalars() =>
-        JsonTypeInfoResolver.Combine(ScalarJsonContext.Default, new DefaultJsonTypeInfoResolver());
+    /// <summary>
+    /// Enums travel by name, in the service's naming. The converter for every enum makes its generic converters at run
+    /// time, which Native AOT cannot: there an enum's own <c>[JsonConverter(typeof(JsonStringEnumConverter&lt;T&gt;))]</c>
+    /// or its context's <c>UseStringEnumConverter</c> says how it travels (docs/deployment.md).
+    /// </summary>
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Added only where code is compiled at run time.")]
+    private static void AddEnumNames(JsonSerializerOptions options, JsonNamingPolicy? naming)
+    {
+        if (RuntimeFeature.IsDynamicCodeSupported)
+        {
+            options.Converters.Add(new JsonStringEnumConverter(naming));
+        }
+    }
 
     public JsonSerializerOptions Results { get; }
 
@@ -67,6 +87,8 @@ internal sealed class TesseraJson
     public JsonDocumentOptions DocumentOptions { get; }
 
     public JsonTypeInfo ResultInfo(Type type) => Results.GetTypeInfo(type);
+
+    public JsonTypeInfo<T> ResultInfo<T>() => (JsonTypeInfo<T>)Results.GetTypeInfo(typeof(T));
 
     public JsonTypeInfo ParameterInfo(Type type) => Parameters.GetTypeInfo(type);
 }

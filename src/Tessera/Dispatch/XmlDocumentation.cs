@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text;
 using System.Xml;
@@ -35,8 +36,12 @@ internal static class XmlDocumentation
 
     private static IReadOnlyDictionary<string, XElement> Load(Assembly assembly)
     {
-        var file = string.IsNullOrEmpty(assembly.Location) ? null : Path.ChangeExtension(assembly.Location, ".xml");
-        if (file is null || !File.Exists(file))
+        // A program published as one file or compiled ahead of time has no assembly paths: its XML files lie beside it.
+        var location = LocationOf(assembly);
+        var file = string.IsNullOrEmpty(location)
+            ? Path.Combine(AppContext.BaseDirectory, assembly.GetName().Name + ".xml")
+            : Path.ChangeExtension(location, ".xml");
+        if (!File.Exists(file))
         {
             return new Dictionary<string, XElement>();
         }
@@ -153,4 +158,7 @@ internal static class XmlDocumentation
         var isMember = cref.Length > 2 && cref[0] is 'M' or 'P' or 'F' or 'E';
         return isMember && parts.Length >= 2 ? parts[^2] + "." + parts[^1] : parts[^1];
     }
+
+    [UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "An empty location is handled: the file is then looked for beside the program.")]
+    private static string LocationOf(Assembly assembly) => assembly.Location;
 }

@@ -58,7 +58,7 @@ internal sealed class EventBus(
         }
 
         await _ready.Task.WaitAsync(cancellationToken);
-        var data = JsonSerializer.Serialize(payload, payload?.GetType() ?? typeof(object), json.Results);
+        var data = payload is null ? "null" : JsonSerializer.Serialize(payload, json.ResultInfo(payload.GetType()));
         var message = await log.AppendAsync(topic, data, time.GetUtcNow(), cancellationToken);
         Interlocked.Exchange(ref _mustReadLog, 1);
         _wake.Release();

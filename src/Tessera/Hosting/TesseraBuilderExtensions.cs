@@ -1,5 +1,8 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tessera.Serialization;
 
 namespace Tessera;
 
@@ -16,11 +19,27 @@ public static class TesseraBuilderExtensions
     }
 
     /// <summary>
+    /// Adds serializer metadata made at build time, usually the service's own <c>JsonSerializerContext</c>
+    /// (<c>[JsonSerializable(typeof(Order))] partial class ShopJson : JsonSerializerContext</c>), for the types its
+    /// methods take and answer, its event payloads and its session values. Contexts are asked in the order they were
+    /// added, after Tessera's own and before reflection. A service published with Native AOT needs one for every such
+    /// type that is not a scalar (docs/deployment.md); elsewhere it spares the first call of each method the cost of
+    /// describing its types by reflection. The service's naming (<c>ResultNaming</c>) still applies to them.
+    /// </summary>
+    public static ITesseraBuilder AddJsonTypeInfoResolver(this ITesseraBuilder builder, IJsonTypeInfoResolver resolver)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(resolver);
+        builder.Services.AddSingleton(new JsonTypes(resolver));
+        return builder;
+    }
+
+    /// <summary>
     /// Adds a filter that runs around every call. Filters are singletons, built into the dispatch pipeline at
     /// start-up, and run in the order they were added; reach scoped services through
     /// <c>invocation.Call.Services</c>.
     /// </summary>
-    public static ITesseraBuilder AddFilter<TFilter>(this ITesseraBuilder builder)
+    public static ITesseraBuilder AddFilter<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TFilter>(this ITesseraBuilder builder)
         where TFilter : class, IMethodFilter
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -10,6 +11,7 @@ using Tessera.Auth.Sessions;
 using Tessera.Discovery;
 using Tessera.Dispatch;
 using Tessera.Observability;
+using Tessera.Serialization;
 using Tessera.Wires.Http;
 using Tessera.Wires.JsonRpc;
 using Tessera.Wires.Sse;
@@ -56,11 +58,11 @@ public static class TesseraEndpointRouteBuilderExtensions
         group.Map("/ws", socketPipeline.Build()).WithDisplayName("Tessera WebSocket");
         group.MapGet("/_tessera/openrpc.json", (HttpContext http) =>
                 http.Response.WriteAsJsonAsync(
-                    services.GetRequiredService<OpenRpcDocument>().Document, services.GetRequiredService<TesseraJson>().Results, http.RequestAborted))
+                    services.GetRequiredService<OpenRpcDocument>().Document, services.GetRequiredService<TesseraJson>().ResultInfo<JsonElement>(), cancellationToken: http.RequestAborted))
             .WithDisplayName("Tessera OpenRPC document");
         group.MapGet("/_tessera/openapi.json", (HttpContext http) =>
                 http.Response.WriteAsJsonAsync(
-                    services.GetRequiredService<OpenApiDocument>().Document, services.GetRequiredService<TesseraJson>().Results, http.RequestAborted))
+                    services.GetRequiredService<OpenApiDocument>().Document, services.GetRequiredService<TesseraJson>().ResultInfo<JsonElement>(), cancellationToken: http.RequestAborted))
             .WithDisplayName("Tessera OpenAPI document");
         group.MapGet("/_tessera/csrf", AntiforgeryToken).WithDisplayName("Tessera antiforgery token");
         Hosting.Explorer.ExplorerEndpoints.Map(group, services);
@@ -91,8 +93,8 @@ public static class TesseraEndpointRouteBuilderExtensions
         http.Response.Headers.CacheControl = "no-store";
         var sessions = http.RequestServices.GetService<SessionManager>();
         var answer = sessions?.CookieSessionId(http.Request) is { Length: > 0 } sessionId
-            ? Results.Json(new Dictionary<string, string> { ["csrf_token"] = http.RequestServices.GetRequiredService<CrossSiteGuard>().TokenFor(sessionId) })
-            : Results.Json(new Dictionary<string, string> { ["error"] = "No cookie session: sign in with use_cookies on first." }, statusCode: StatusCodes.Status404NotFound);
+            ? Results.Json(new Dictionary<string, string> { ["csrf_token"] = http.RequestServices.GetRequiredService<CrossSiteGuard>().TokenFor(sessionId) }, CommonJsonContext.Default.DictionaryStringString)
+            : Results.Json(new Dictionary<string, string> { ["error"] = "No cookie session: sign in with use_cookies on first." }, CommonJsonContext.Default.DictionaryStringString, statusCode: StatusCodes.Status404NotFound);
         return answer.ExecuteAsync(http);
     }
 }

@@ -1,12 +1,13 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,15 +20,16 @@ using Tessera.Dispatch;
 using Tessera.Dispatch.Periodic;
 using Tessera.Dispatch.RateLimiting;
 using Tessera.Events;
-using Tessera.Stores.Sqlite;
 using Tessera.Hosting;
 using Tessera.Hosting.Explorer;
 using Tessera.Hosting.Health;
 using Tessera.Observability;
+using Tessera.Serialization;
+using Tessera.Stores.Sqlite;
 using Tessera.Wires.Formats;
 using Tessera.Wires.Http;
-using Tessera.Wires.MessagePack;
 using Tessera.Wires.JsonRpc;
+using Tessera.Wires.MessagePack;
 using Tessera.Wires.Sse;
 using Tessera.Wires.Toto;
 using Tessera.Wires.WebSockets;
@@ -77,7 +79,12 @@ public static class TesseraServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TesseraTelemetry>();
+        // Tessera's own serializer metadata, made at build time; the service's contexts follow (AddJsonTypeInfoResolver).
+        services.AddSingleton(new JsonTypes(AuthJsonContext.Default));
+        services.AddSingleton(new JsonTypes(DiscoveryJsonContext.Default));
+        services.AddSingleton(new JsonTypes(ExplorerJsonContext.Default));
         services.TryAddSingleton<TesseraJson>();
+        services.TryAddSingleton<StoredJson>();
         services.TryAddSingleton<SqliteDatabase>();
         TesseraStoreExtensions.AddBuiltInBackends(services);
         services.AddHostedService<StoreStartupService>();
@@ -148,7 +155,8 @@ public static class TesseraServiceCollectionExtensions
 
     // Configuration is applied after every code delegate, so files, variables and arguments win over code. Each caller
     // passes its own bind call on the concrete type so the configuration binding generator writes it (no reflection).
-    private static void BindOptions<TOptions, TValidator>(
+    private static void BindOptions<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions,
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(
         IServiceCollection services, string section, Action<IConfigurationSection, TOptions> bind)
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>

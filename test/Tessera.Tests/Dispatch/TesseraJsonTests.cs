@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
 using Tessera.Dispatch;
+using Tessera.Serialization;
 
 namespace Tessera.Tests.Dispatch;
 

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Tessera.Stores;
 
 namespace Tessera;
@@ -30,7 +32,13 @@ public sealed class Account
     public bool IsInRole(string role) => Record.Roles.Contains(role, StringComparer.Ordinal);
 
     /// <summary>An extra field read as <typeparamref name="T"/>, or <c>default</c> when absent.</summary>
+    [RequiresUnreferencedCode("The field is read by reflection-based serialization: under trimming or Native AOT, pass the type's JsonTypeInfo.")]
+    [RequiresDynamicCode("The field is read by reflection-based serialization: under Native AOT, pass the type's JsonTypeInfo.")]
     public T? Field<T>(string name) => FieldMap.TryGetValue(name, out var value) ? value.Deserialize<T>() : default;
+
+    /// <summary>An extra field read with <paramref name="typeInfo"/> (from a <c>JsonSerializerContext</c>), or <c>default</c> when absent.</summary>
+    public T? Field<T>(string name, JsonTypeInfo<T> typeInfo) =>
+        FieldMap.TryGetValue(name, out var value) ? value.Deserialize(typeInfo) : default;
 
     private Dictionary<string, JsonElement> FieldMap => _fields ??= ParseFields(Record.Fields);
 

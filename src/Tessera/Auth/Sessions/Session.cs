@@ -66,11 +66,15 @@ public sealed class Session
 
     private SessionState State => _state ??= SessionState.Parse(_record.State);
 
-    /// <summary>The value stored under <paramref name="key"/>, or <c>default</c> when there is none.</summary>
-    public T? Get<T>(string key) => State.Get<T>(key);
+    /// <summary>
+    /// The value stored under <paramref name="key"/>, or <c>default</c> when there is none. Values are JSON with the
+    /// serializer's defaults; a type is described by the service's own <c>JsonSerializerContext</c> when one is added
+    /// with <c>AddJsonTypeInfoResolver</c> (Native AOT needs one for anything but scalars), else by reflection.
+    /// </summary>
+    public T? Get<T>(string key) => State.Get(key, _manager.StateTypeInfo<T>());
 
     /// <summary>Stores <paramref name="value"/> under <paramref name="key"/>; call <see cref="SaveAsync"/> to keep it.</summary>
-    public void Set<T>(string key, T value) => State.Set(key, value);
+    public void Set<T>(string key, T value) => State.Set(key, value, _manager.StateTypeInfo<T>());
 
     /// <summary>Removes a value; call <see cref="SaveAsync"/> to keep the change.</summary>
     public bool Remove(string key) => State.Remove(key);

@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Tessera.Auth.Signing;
 using Tessera.Errors;
+using Tessera.Serialization;
 using Tessera.Stores;
 using Tessera.Threading;
 
@@ -23,6 +25,7 @@ internal sealed class SessionManager(
     RequestSignatures signatures,
     CrossSiteGuard crossSite,
     IOptions<TesseraSessionOptions> options,
+    StoredJson storedJson,
     TimeProvider time)
 {
     public const string HeaderName = "x-toto-session-id";
@@ -36,6 +39,9 @@ internal sealed class SessionManager(
     private readonly SessionUpdateTurns _updateTurns = new();
 
     public bool UsesCookies => _options.UseCookies;
+
+    /// <summary>How a session's values of type <typeparamref name="T"/> are stored (<see cref="StoredJson"/>).</summary>
+    public JsonTypeInfo<T> StateTypeInfo<T>() => storedJson.TypeInfo<T>();
 
     /// <summary>
     /// The caller's session, looked up (and its signature checked) once per request or socket, however many calls ask.

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Tessera.Buffers;
 
 namespace Tessera.Auth.Sessions;
@@ -49,7 +50,7 @@ internal sealed class SessionState
         return state;
     }
 
-    public T? Get<T>(string key)
+    public T? Get<T>(string key, JsonTypeInfo<T> typeInfo)
     {
         var index = IndexOf(key);
         if (index < 0)
@@ -59,10 +60,10 @@ internal sealed class SessionState
 
         var json = _entries[index].Json.Span;
         // A stored null reads as the type's default, as a missing value does, even for value types.
-        return json.SequenceEqual("null"u8) ? default : JsonSerializer.Deserialize<T>(json);
+        return json.SequenceEqual("null"u8) ? default : JsonSerializer.Deserialize(json, typeInfo);
     }
 
-    public void Set<T>(string key, T value) => Put(key, JsonSerializer.SerializeToUtf8Bytes(value));
+    public void Set<T>(string key, T value, JsonTypeInfo<T> typeInfo) => Put(key, JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));
 
     public bool Remove(string key)
     {

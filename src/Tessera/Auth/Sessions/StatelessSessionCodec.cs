@@ -26,14 +26,14 @@ internal sealed class StatelessSessionCodec(IDataProtectionProvider protection)
         var payload = new Payload(
             record.IdHash, record.UserId, record.CreatedAt.ToUnixTimeMilliseconds(), record.ExpiresAt.ToUnixTimeMilliseconds(),
             record.AbsoluteExpiresAt.ToUnixTimeMilliseconds(), record.SigningKey, record.State, record.Version);
-        return Prefix + Base64Url.EncodeToString(_protector.Protect(JsonSerializer.SerializeToUtf8Bytes(payload)));
+        return Prefix + Base64Url.EncodeToString(_protector.Protect(JsonSerializer.SerializeToUtf8Bytes(payload, AuthJsonContext.Default.Payload)));
     }
 
     public SessionRecord? Decode(string id)
     {
         try
         {
-            var payload = JsonSerializer.Deserialize<Payload>(_protector.Unprotect(Base64Url.DecodeFromChars(id.AsSpan(Prefix.Length))));
+            var payload = JsonSerializer.Deserialize(_protector.Unprotect(Base64Url.DecodeFromChars(id.AsSpan(Prefix.Length))), AuthJsonContext.Default.Payload);
             return payload is null ? null : new SessionRecord
             {
                 IdHash = payload.Id,
@@ -55,7 +55,7 @@ internal sealed class StatelessSessionCodec(IDataProtectionProvider protection)
     /// <summary>The key under which a revoked stateless session is remembered until it would have expired.</summary>
     public static string RevocationKey(SessionRecord record) => "revoked:" + Convert.ToHexString(record.IdHash);
 
-    private sealed record Payload(
+    internal sealed record Payload(
         [property: JsonPropertyName("i")] byte[] Id,
         [property: JsonPropertyName("u")] string? User,
         [property: JsonPropertyName("c")] long Created,

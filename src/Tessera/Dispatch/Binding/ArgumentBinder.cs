@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
@@ -301,6 +302,7 @@ internal static class ArgumentBinder
         return value;
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TrimmingNotes.ServiceCodeKept)]
     private static void Validate(ParameterDescriptor parameter, object? value, ref List<string>? invalid)
     {
         var context = new ValidationContext(value ?? parameter)

@@ -1,7 +1,9 @@
 using System.Collections;
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using System.IO.Pipelines;
 using System.Reflection;
+using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -131,8 +133,14 @@ internal sealed class ParameterDescriptorFactory(TesseraJson json, IServiceProvi
         throw new MethodDefinitionException(
             $"parameter '{clrName}' of type {TypeNames.Readable(type)} cannot be read from a request ({problem}). " +
             "Use a JSON-serializable type (a primitive, string, enum, Guid, DateTime, array, list, dictionary, " +
-            $"record or class), or register {TypeNames.Readable(type)} as a service so it is injected.");
+            $"record or class), or register {TypeNames.Readable(type)} as a service so it is injected." +
+            (JsonSerializer.IsReflectionEnabledByDefault ? "" : NoReflectionHint));
     }
+
+    /// <summary>What to do where types are not described by reflection (Native AOT), for start-up errors.</summary>
+    internal const string NoReflectionHint =
+        " This program serializes without reflection (Native AOT): list the type in a JsonSerializerContext and add it " +
+        "with AddJsonTypeInfoResolver (docs/deployment.md).";
 
     private static string? UnbindableReason(Type type)
     {
@@ -178,6 +186,7 @@ internal sealed class ParameterDescriptorFactory(TesseraJson json, IServiceProvi
         return _nullability.Create(parameter).WriteState != NullabilityState.NotNull;
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = TrimmingNotes.ServiceCodeKept)]
     private static object? DefaultOf(ParameterInfo parameter, Type type)
     {
         var underlying = Nullable.GetUnderlyingType(type);
@@ -191,6 +200,7 @@ internal sealed class ParameterDescriptorFactory(TesseraJson json, IServiceProvi
         return type.IsValueType && underlying is null ? Activator.CreateInstance(type) : null;
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = TrimmingNotes.ServiceCodeKept)]
     private static bool HasPropertyRules(Type type) =>
         !IsPlainDataType(type)
         && (typeof(IValidatableObject).IsAssignableFrom(type)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
@@ -50,6 +51,7 @@ internal static class PeriodicJobCatalog
         return result;
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = TrimmingNotes.ServiceCodeKept)]
     private static IEnumerable<PeriodicJob> Scan(MethodCollection methods)
     {
         var types = new List<Type>(methods.Types);
@@ -81,6 +83,7 @@ internal static class PeriodicJobCatalog
     /// What one run does: the instance and arguments resolved from the run's scope, the result awaited. Reflection is
     /// fine here: a run happens once per period, not once per request.
     /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = TrimmingNotes.ServiceCodeKept)]
     private static Func<MethodContext, Task> Invoker(Type type, MethodInfo method, string name)
     {
         if (method.ReturnType != typeof(void) && method.ReturnType != typeof(Task) && method.ReturnType != typeof(ValueTask))
@@ -130,6 +133,7 @@ internal static class PeriodicJobCatalog
         };
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TrimmingNotes.ServiceCodeKept)]
     private static IEnumerable<Type> LoadableTypes(Assembly assembly)
     {
         try

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
 using Tessera.Dispatch;
@@ -8,6 +9,18 @@ namespace Tessera.Hosting.Configuration;
 /// <summary>One option as users name it (<c>--max_batch_size</c>) and as configuration stores it.</summary>
 internal sealed record OptionDescriptor(string Name, string ConfigurationKey, Type Type, string DefaultText, string Description);
 
+/// <summary>An options class and its configuration section; what the catalog reads of the class is kept when trimmed.</summary>
+internal sealed class OptionsClass([DynamicallyAccessedMembers(OptionsClass.Read)] Type type, string section)
+{
+    public const DynamicallyAccessedMemberTypes Read =
+        DynamicallyAccessedMemberTypes.PublicParameterlessConstructor | DynamicallyAccessedMemberTypes.PublicProperties;
+
+    [DynamicallyAccessedMembers(Read)]
+    public Type Type { get; } = type;
+
+    public string Section { get; } = section;
+}
+
 /// <summary>
 /// Every option of every options class, read once from the classes themselves, so the command line, tessera.json,
 /// environment variables and <c>--help</c> cannot drift from the code.
@@ -16,11 +29,13 @@ internal sealed class OptionCatalog
 {
     private readonly Dictionary<string, OptionDescriptor> _byNormalizedName = new(StringComparer.Ordinal);
 
-    public OptionCatalog(IEnumerable<(Type OptionsType, string Section)> classes)
+    public OptionCatalog(IEnumerable<OptionsClass> classes)
     {
         var options = new List<OptionDescriptor>();
-        foreach (var (type, section) in classes)
+        foreach (var optionsClass in classes)
         {
+            var type = optionsClass.Type;
+            var section = optionsClass.Section;
             var defaults = Activator.CreateInstance(type);
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
             {
@@ -50,15 +65,15 @@ internal sealed class OptionCatalog
     /// <summary>The options Tessera's core knows; feature packages add their classes here.</summary>
     public static OptionCatalog Default { get; } = new(
     [
-        (typeof(TesseraOptions), TesseraOptions.SectionName),
-        (typeof(StorageOptions), StorageOptions.SectionName),
-        (typeof(TesseraSessionOptions), TesseraSessionOptions.SectionName),
-        (typeof(SecurityOptions), SecurityOptions.SectionName),
-        (typeof(EventOptions), EventOptions.SectionName),
-        (typeof(MailOptions), MailOptions.SectionName),
-        (typeof(RegistryOptions), RegistryOptions.SectionName),
-        (typeof(ExplorerOptions), ExplorerOptions.SectionName),
-        (typeof(HostingOptions), HostingOptions.SectionName),
+        new(typeof(TesseraOptions), TesseraOptions.SectionName),
+        new(typeof(StorageOptions), StorageOptions.SectionName),
+        new(typeof(TesseraSessionOptions), TesseraSessionOptions.SectionName),
+        new(typeof(SecurityOptions), SecurityOptions.SectionName),
+        new(typeof(EventOptions), EventOptions.SectionName),
+        new(typeof(MailOptions), MailOptions.SectionName),
+        new(typeof(RegistryOptions), RegistryOptions.SectionName),
+        new(typeof(ExplorerOptions), ExplorerOptions.SectionName),
+        new(typeof(HostingOptions), HostingOptions.SectionName),
     ]);
 
     public IReadOnlyList<OptionDescriptor> Options { get; }

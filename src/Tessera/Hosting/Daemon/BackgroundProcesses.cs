@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace Tessera.Hosting.Daemon;
@@ -158,6 +159,7 @@ internal sealed class BackgroundProcesses(string name, string dataDirectory, Tex
     }
 
     /// <summary>The executable and the arguments before the service's own: <c>dotnet app.dll</c> or the apphost alone.</summary>
+    [UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "A program with no assembly path is its own executable: the empty location is handled.")]
     private static (string Program, string[] Prefix) ThisProgram()
     {
         var path = Environment.ProcessPath ?? throw new InvalidOperationException("The path of this program is unknown.");

@@ -77,9 +77,9 @@ internal static class ExplorerEndpoints
             http.Response.Headers.CacheControl = "no-store";
             var methods = metrics.Snapshot().ToDictionary(
                 pair => pair.Key,
-                pair => pair.Value.Select(s => new { s.Calls, s.Errors, s.P50, s.P99 }).ToArray(),
+                pair => pair.Value.Select(s => new ExplorerFigures(s.Calls, s.Errors, s.P50, s.P99)).ToArray(),
                 StringComparer.Ordinal);
-            return Results.Json(new { Seconds = MethodMetrics.Seconds, Methods = methods }, json.Results).ExecuteAsync(http);
+            return Results.Json(new ExplorerMetrics(MethodMetrics.Seconds, methods), json.ResultInfo<ExplorerMetrics>()).ExecuteAsync(http);
         }).WithDisplayName("Tessera explorer metrics");
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tessera.Serialization;
 
 namespace Tessera.Stores.Sqlite;
 
@@ -31,7 +32,7 @@ internal sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStor
                 UserId = reader.GetString(0),
                 PasswordHash = reader.GetString(1),
                 Fields = reader.GetString(2),
-                Roles = JsonSerializer.Deserialize<string[]>(reader.GetString(3)) ?? [],
+                Roles = JsonSerializer.Deserialize(reader.GetString(3), CommonJsonContext.Default.StringArray) ?? [],
                 CreatedAt = reader.GetTime(4),
                 SessionsValidAfter = reader.IsDBNull(5) ? null : reader.GetTime(5),
             },
@@ -52,7 +53,7 @@ internal sealed class SqliteAccountStore(SqliteDatabase database) : IAccountStor
         p.AddWithValue("$user_id", account.UserId);
         p.AddWithValue("$password_hash", account.PasswordHash);
         p.AddWithValue("$fields", account.Fields);
-        p.AddWithValue("$roles", JsonSerializer.Serialize(account.Roles));
+        p.AddWithValue("$roles", JsonSerializer.Serialize(account.Roles, CommonJsonContext.Default.IReadOnlyListString));
         p.AddWithValue("$sessions_valid_after", (object?)account.SessionsValidAfter?.ToUnixMilliseconds() ?? DBNull.Value);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tessera.Serialization;
 
 namespace Tessera.Stores.Sqlite;
 
@@ -15,7 +16,7 @@ internal sealed class SqliteServiceRegistryStore(SqliteDatabase database) : ISer
             {
                 p.AddWithValue("$service", instance.Service);
                 p.AddWithValue("$url", instance.Url);
-                p.AddWithValue("$methods", JsonSerializer.Serialize(instance.Methods));
+                p.AddWithValue("$methods", JsonSerializer.Serialize(instance.Methods, CommonJsonContext.Default.IReadOnlyListString));
                 p.AddWithValue("$last_seen", instance.LastSeen.ToUnixMilliseconds());
             },
             cancellationToken);
@@ -40,7 +41,7 @@ internal sealed class SqliteServiceRegistryStore(SqliteDatabase database) : ISer
         var instances = new List<ServiceInstance>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var methods = JsonSerializer.Deserialize<string[]>(reader.GetString(2)) ?? [];
+            var methods = JsonSerializer.Deserialize(reader.GetString(2), CommonJsonContext.Default.StringArray) ?? [];
             instances.Add(new ServiceInstance(reader.GetString(0), reader.GetString(1), methods, reader.GetTime(3)));
         }
 

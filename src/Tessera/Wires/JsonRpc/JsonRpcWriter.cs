@@ -84,7 +84,7 @@ internal sealed class JsonRpcWriter
             writer.WriteStartObject();
             writer.WriteString("jsonrpc"u8, "2.0");
             writer.WritePropertyName("result"u8);
-            JsonSerializer.Serialize(writer, value, value.GetType(), json.Results);
+            JsonSerializer.Serialize(writer, value, json.ResultInfo(value.GetType()));
             WriteNullError(writer);
             WriteId(writer, id);
             writer.WriteEndObject();
@@ -169,7 +169,7 @@ internal sealed class JsonRpcWriter
         if (mapped.Data is { } data)
         {
             writer.WritePropertyName("data"u8);
-            JsonSerializer.Serialize(writer, data, data.GetType(), json.Results);
+            JsonSerializer.Serialize(writer, data, json.ResultInfo(data.GetType()));
         }
 
         writer.WriteEndObject();

@@ -82,7 +82,15 @@ internal sealed class TotoResponseWriter(TesseraJson json, ResponseSender sender
             writer.WriteNumber("code"u8, error.Code);
             writer.WritePropertyName("value"u8);
             // Values arrive as strings or JSON elements: the call runner serialized methods' own values already.
-            JsonSerializer.Serialize(writer, error.Value, error.Value?.GetType() ?? typeof(object), json.Results);
+            if (error.Value is { } value)
+            {
+                JsonSerializer.Serialize(writer, value, json.ResultInfo(value.GetType()));
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+
             writer.WriteEndObject();
         }
         else if (!answer.IsEmpty || session is null)

@@ -6,6 +6,7 @@ using Tessera.Buffers;
 using Tessera.Dispatch;
 using Tessera.Dispatch.Binding;
 using Tessera.Errors;
+using Tessera.Serialization;
 using Tessera.Wires.Http;
 
 namespace Tessera.Wires.XmlRpc;
@@ -118,11 +119,11 @@ internal sealed class XmlRpcEndpoint(
         switch (name)
         {
             case "system.listMethods":
-                return Value(JsonSerializer.SerializeToUtf8Bytes(registry.Methods.Select(m => m.Name).Concat(SystemMethods).Order(StringComparer.Ordinal)));
+                return Value(JsonSerializer.SerializeToUtf8Bytes([.. registry.Methods.Select(m => m.Name).Concat(SystemMethods).Order(StringComparer.Ordinal)], CommonJsonContext.Default.StringArray));
             case "system.methodHelp":
-                return Describe(parameters, method => Value(JsonSerializer.SerializeToUtf8Bytes(method.Description ?? string.Empty)));
+                return Describe(parameters, method => Value(JsonSerializer.SerializeToUtf8Bytes(method.Description ?? string.Empty, ScalarJsonContext.Default.String)));
             case "system.methodSignature":
-                return Describe(parameters, method => Value(JsonSerializer.SerializeToUtf8Bytes(new[] { Signature(method) })));
+                return Describe(parameters, method => Value(JsonSerializer.SerializeToUtf8Bytes([Signature(method)], CommonJsonContext.Default.StringArrayArray)));
             case "system.multicall" when topLevel:
                 return await MulticallAsync(caller, parameters, cancellationToken);
             case "system.multicall":
@@ -135,7 +136,7 @@ internal sealed class XmlRpcEndpoint(
             : await runner.RunScopedAsync(name, call, caller, cancellationToken);
         if (answer.Error is { } error)
         {
-            return new Answer(null, default, ErrorTable.ToXmlRpc(error, value => JsonSerializer.Serialize(value, json.Results)));
+            return new Answer(null, default, ErrorTable.ToXmlRpc(error, value => value is null ? "null" : JsonSerializer.Serialize(value, json.ResultInfo(value.GetType()))));
         }
 
         return new Answer(answer.ResultJson, TopLevelOf(answer.Method?.ResultType), null);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Tessera.Auth.Sessions;
 
 namespace Tessera.Tests.Auth.Sessions;
@@ -90,4 +91,17 @@ public sealed class SessionStateTests
             state.ToJson();
         });
     }
+}
+
+/// <summary>
+/// The state with the serializer's defaults, as <c>Session</c> stores values when no context of the service describes
+/// their type (its <c>StoredJson</c> falls back to reflection with the same defaults).
+/// </summary>
+internal static class SessionStateDefaults
+{
+    public static T? Get<T>(this SessionState state, string key) =>
+        state.Get(key, (JsonTypeInfo<T>)JsonSerializerOptions.Default.GetTypeInfo(typeof(T)));
+
+    public static void Set<T>(this SessionState state, string key, T value) =>
+        state.Set(key, value, (JsonTypeInfo<T>)JsonSerializerOptions.Default.GetTypeInfo(typeof(T)));
 }
