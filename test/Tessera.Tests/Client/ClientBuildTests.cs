@@ -1,4 +1,5 @@
 using Tessera.Testing;
+using Tessera.Tests.Hosting;
 
 namespace Tessera.Tests.Client;
 
@@ -6,6 +7,7 @@ namespace Tessera.Tests.Client;
 /// Clients built the way users build them: HelloClient published with Native AOT (trimmed; the build fails on any
 /// trimming or AOT warning) and run against HelloService, and a project compiled from 'tessera generate csharp' output.
 /// </summary>
+[Collection(NativeAotPublishes.Collection)]
 public sealed class ClientBuildTests
 {
     [NeedsToolFact("clang")]

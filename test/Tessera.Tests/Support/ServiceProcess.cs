@@ -130,17 +130,33 @@ public sealed class ServiceProcess : IAsyncDisposable
         return service;
     }
 
-    private static ServiceProcess Run(
-        string assembly, string[] args, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Runs a native executable (a service published with Native AOT) from its own folder on <paramref name="port"/>
+    /// and returns when it listens.
+    /// </summary>
+    public static async Task<ServiceProcess> StartExecutableAsync(string executable, int port, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var service = Run(executable, ["--port=" + port, .. args], Path.GetDirectoryName(executable), native: true);
+        service.Port = port;
+        await service._listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        return service;
+    }
+
+    private static ServiceProcess Run(
+        string assembly, string[] args, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null, bool native = false)
+    {
+        var start = new ProcessStartInfo(native ? assembly : "dotnet")
         {
             WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.IsPathRooted(assembly) ? assembly : Path.Combine(AppContext.BaseDirectory, assembly + ".dll"));
+        if (!native)
+        {
+            start.ArgumentList.Add(Path.IsPathRooted(assembly) ? assembly : Path.Combine(AppContext.BaseDirectory, assembly + ".dll"));
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
