@@ -36,7 +36,7 @@ public sealed class MethodCollection
     internal IReadOnlyList<KeyValuePair<string, Delegate>> Delegates => _delegates;
 
     // What the registry reads of a method class: kept for it when the assembly that declares it is trimmed (Tessera's
-    // own classes; a service's assemblies are kept whole, see TrimmingNotes).
+    // own classes, a library's; the service's own assembly is kept whole, see TrimmingNotes).
     private const DynamicallyAccessedMemberTypes MethodClass = DynamicallyAccessedMemberTypes.PublicMethods
         | DynamicallyAccessedMemberTypes.NonPublicMethods | DynamicallyAccessedMemberTypes.PublicConstructors;
 
@@ -79,6 +79,7 @@ public sealed class MethodCollection
     }
 
     /// <summary>Adds the <see cref="MethodAttribute"/> methods of every class in <paramref name="assembly"/>.</summary>
+    [RequiresUnreferencedCode("The assembly's classes are found by reflection: when the service is trimmed (Native AOT), keep the assembly whole with a TrimmerRootAssembly item, or add its classes with AddType<T>().")]
     public MethodCollection AddAssembly(Assembly assembly)
     {
         ArgumentNullException.ThrowIfNull(assembly);
