@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Tessera.Dispatch;
 using Tessera.Serialization;
@@ -67,5 +69,34 @@ public sealed class TesseraJsonTests
         Assert.Equal("""{"first_name":"Ada","age":36}""", JsonSerializer.Serialize(new Person("Ada", 36), (JsonTypeInfo<Person>)_json.ResultInfo(typeof(Person))));
     }
 
+    [Fact]
+    public void ARegisteredContext_DescribesItsTypes_BeforeReflection_InTheServicesNaming()
+    {
+        var json = new TesseraJson(Options.Create(new TesseraOptions()), [new JsonTypes(PersonJson.Default)]);
+
+        Assert.IsType<PersonJson>(json.ResultInfo(typeof(Person)).OriginatingResolver);
+        Assert.IsType<PersonJson>(json.ParameterInfo(typeof(Person)).OriginatingResolver);
+        Assert.Equal("""{"first_name":"Ada","age":36}""", JsonSerializer.Serialize(new Person("Ada", 36), json.ResultInfo<Person>()));
+        Assert.Equal(new Person("Ada", 36), JsonSerializer.Deserialize("""{"FIRST_NAME":"Ada","age":"36"}""", (JsonTypeInfo<Person>)json.ParameterInfo(typeof(Person))));
+        // A type the context does not list still comes from reflection here (a program with reflection allowed).
+        Assert.IsType<DefaultJsonTypeInfoResolver>(json.ResultInfo(typeof(Shade)).OriginatingResolver);
+    }
+
+    [Fact]
+    public void AddJsonTypeInfoResolver_ReachesTheServicesSerializerConfigurations()
+    {
+        var services = new ServiceCollection();
+        services.AddTessera().AddJsonTypeInfoResolver(PersonJson.Default);
+        using var provider = services.BuildServiceProvider();
+
+        var json = provider.GetRequiredService<TesseraJson>();
+
+        Assert.IsType<PersonJson>(json.ResultInfo(typeof(Person)).OriginatingResolver);
+    }
+
     private T Read<T>(string json) => JsonSerializer.Deserialize(json, (JsonTypeInfo<T>)_json.ParameterInfo(typeof(T)))!;
 }
+
+/// <summary>A service's own build-time context, as <c>AddJsonTypeInfoResolver</c> takes one.</summary>
+[JsonSerializable(typeof(TesseraJsonTests.Person))]
+internal sealed partial class PersonJson : JsonSerializerContext;
