@@ -37,9 +37,12 @@ using var sweep = new Timer(_ =>
     }
 }, null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
 
+// The handlers that write their own answers are typed as RequestDelegate, which they are: under Native AOT the Request
+// Delegate Generator would otherwise intercept them with the wrong signature (CS9144).
+
 // The Toto envelope, single or a batch of ten: {"method", "parameters": {"name"}} -> {"result": "hello ..."};
 // MessagePack bodies of the same shape answer in MessagePack.
-app.MapPost("/", async (HttpContext http) =>
+app.MapPost("/", (RequestDelegate)(async http =>
 {
     if (http.Request.ContentType == "application/msgpack")
     {
@@ -63,13 +66,13 @@ app.MapPost("/", async (HttpContext http) =>
     }
 
     await http.Response.WriteAsJsonAsync(new TotoResult(Hello(request!.Parameters!.Name)), json.TotoResult, cancellationToken: http.RequestAborted);
-});
+}));
 
 // URL style: GET /greeting/hello?name=...
 app.MapGet("/greeting/hello", (string name) => TypedResults.Json(new TotoResult(Hello(name)), json.TotoResult));
 
 // JSON-RPC 2.0, single or batch: {"jsonrpc": "2.0", "method", "params": {"name"}, "id"}.
-app.MapPost("/api", async (HttpContext http) =>
+app.MapPost("/api", (RequestDelegate)(async http =>
 {
     using var buffer = new PooledBody();
     await buffer.ReadAsync(http.Request.Body, http.RequestAborted);
@@ -88,18 +91,18 @@ app.MapPost("/api", async (HttpContext http) =>
 
     var single = JsonSerializer.Deserialize(buffer.Span, json.JsonRpcRequest)!;
     await http.Response.WriteAsJsonAsync(new JsonRpcAnswer("2.0", Hello(single.Params.Name), single.Id), json.JsonRpcAnswer, cancellationToken: http.RequestAborted);
-});
+}));
 
 // XML-RPC: <methodCall><methodName>greeting.hello</methodName><params><param><value><string>ada</string>...
 // The body is buffered first and read with a synchronous XmlReader; the answer is written to a buffer, then sent.
-app.MapPost("/RPC2", async (HttpContext http) =>
+app.MapPost("/RPC2", (RequestDelegate)(async http =>
 {
     using var body = new PooledBody();
     await body.ReadAsync(http.Request.Body, http.RequestAborted);
     var (method, name) = XmlRpc.Read(body.Memory);
     http.Response.ContentType = "text/xml; charset=utf-8";
     await http.Response.Body.WriteAsync(XmlRpc.Answer(method == "greeting.hello" ? Hello(name!) : "?"), http.RequestAborted);
-});
+}));
 
 // An authenticated call: find the session by the SHA-256 of its id, count in its state, write it back with a version
 // check; in signed mode verify the request's HMAC-SHA256, timestamp and nonce first, and sign the answer.
@@ -175,7 +178,7 @@ async Task<IResult> IncrementAsync(HttpContext http, bool parseBody)
 }
 
 // JSON-RPC over a WebSocket: one text frame in, one out.
-app.Map("/ws", async (HttpContext http) =>
+app.Map("/ws", (RequestDelegate)(async http =>
 {
     if (!http.WebSockets.IsWebSocketRequest)
     {
@@ -204,12 +207,12 @@ app.Map("/ws", async (HttpContext http) =>
 
         await socket.SendAsync(output.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, http.RequestAborted);
     }
-});
+}));
 
 // Server-Sent Events as a careful hand-written service keeps them: a bounded queue per stream in a broadcast set, one
 // pending read and one keep-alive timer per stream. Only its memory per idle stream is measured.
 var streams = new ConcurrentDictionary<Channel<string>, byte>();
-app.MapGet("/events", async (HttpContext http) =>
+app.MapGet("/events", (RequestDelegate)(async http =>
 {
     http.Response.ContentType = "text/event-stream";
     http.Response.Headers.CacheControl = "no-cache";
@@ -252,7 +255,7 @@ app.MapGet("/events", async (HttpContext http) =>
     {
         streams.TryRemove(queue, out _);
     }
-});
+}));
 
 app.Run();
 

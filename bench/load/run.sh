@@ -51,6 +51,12 @@ if [[ $quick -eq 0 ]]; then
              --nologo -v quiet)
   dotnet publish samples/HelloService "${composite[@]}" -o "$work/hello-composite" > /dev/null
   dotnet publish bench/Baseline "${composite[@]}" -o "$work/baseline-composite" > /dev/null
+  # Native AOT (docs/deployment.md), about 4 minutes each here. Warnings stay warnings: third-party libraries print
+  # some (the MessagePack library the baseline's MessagePack route uses; StackExchange.Redis and Newtonsoft.Json in
+  # HelloService, as NativeAotServiceTests lists), and neither start-up path reaches them.
+  aot=(-c Release -r linux-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false --nologo -v quiet)
+  dotnet publish samples/HelloService "${aot[@]}" -o "$work/hello-aot" > /dev/null
+  dotnet publish bench/Baseline "${aot[@]}" -o "$work/baseline-aot" > /dev/null
 fi
 
 # Both servers log warnings only, so neither pays for per-request logging.
@@ -226,7 +232,8 @@ variants=("tessera hello_from $work/hello" "baseline baseline_from $work/baselin
           "tessera-r2r hello_from $work/hello-r2r" "baseline-r2r baseline_from $work/baseline-r2r"
           "tessera-restart hello_restart $work/hello")
 if [[ $quick -eq 0 ]]; then
-  variants+=("tessera-composite hello_native $work/hello-composite" "baseline-composite baseline_native $work/baseline-composite")
+  variants+=("tessera-composite hello_native $work/hello-composite" "baseline-composite baseline_native $work/baseline-composite"
+            "tessera-aot hello_native $work/hello-aot" "baseline-aot baseline_native $work/baseline-aot")
 fi
 first_answer() { # PORT [--rss-after SECONDS] -- COMMAND...: "ms" or "ms rss_kib"
   local port=$1; shift
@@ -356,6 +363,9 @@ lines += ["",
     + (f"; self-contained with one composite ReadyToRun image of service and framework: HelloService {statistics.median(startups['tessera-composite']):.0f} ms "
        f"(runs: {', '.join(map(str, startups['tessera-composite']))} ms), baseline {statistics.median(startups['baseline-composite']):.0f} ms"
        if 'tessera-composite' in startups else "")
+    + (f"; Native AOT: HelloService {statistics.median(startups['tessera-aot']):.0f} ms "
+       f"(runs: {', '.join(map(str, startups['tessera-aot']))} ms), baseline {statistics.median(startups['baseline-aot']):.0f} ms"
+       if 'tessera-aot' in startups else "")
     + f". HelloService idle RSS {int(idle_rss) / 1024:.0f} MiB.",
     f"- Event fan-out, publish (announcement.post) to each Server-Sent Events subscriber reading it, median of the rounds: {fanout}.",
     f"- {int(idle_count):,} idle Server-Sent Events streams: HelloService RSS {int(before_sse) / 1024:.0f} MiB before, "
