@@ -7,7 +7,8 @@ namespace Tessera.Serialization;
 /// <summary>
 /// Build-time serializer metadata for the shapes every layer writes: JSON trees, string lists and maps, and the
 /// loosely typed map of <c>account.update</c>. Like <see cref="ScalarJsonContext"/>, asked before every registered
-/// context (<see cref="JsonResolvers"/>); used directly only for what Tessera stores for itself.
+/// context (<see cref="JsonResolvers"/>); used directly only where names are fixed (stored values, string lists,
+/// JSON trees and maps).
 /// </summary>
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(JsonObject))]
