@@ -10,7 +10,9 @@ export interface TesseraEvent<T = unknown> {
 
 /**
  * Reads `text/event-stream` from a fetch body: `id:`, `event:` and `data:` lines, a blank line ends an event, lines
- * starting with `:` are comments. Works wherever fetch streams (Node 20, browsers).
+ * starting with `:` are comments. Works wherever fetch streams (Node 20, browsers). A reader that stops before the stream
+ * ends (a `break` out of `for await`, an error thrown by the consumer) cancels it, which closes the HTTP response: the
+ * connection is not left open, holding a subscriber on the service and keeping Node's event loop alive.
  */
 export async function* readEventStream(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<TesseraEvent> {
   const reader = body.pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>).getReader();
@@ -20,10 +22,14 @@ export async function* readEventStream(body: ReadableStream<Uint8Array>, signal?
   let id: string | undefined;
   let event: string | undefined;
   let data: string[] = [];
+  let ended = false;
   try {
     while (true) {
       const { value, done } = await reader.read();
-      if (done) return;
+      if (done) {
+        ended = true;
+        return;
+      }
       buffer += value;
       let newline: number;
       while ((newline = buffer.search(/\r?\n/)) >= 0) {
@@ -48,6 +54,7 @@ export async function* readEventStream(body: ReadableStream<Uint8Array>, signal?
     }
   } finally {
     signal?.removeEventListener("abort", abort);
+    if (!ended) await reader.cancel().catch(() => undefined);
     reader.releaseLock();
   }
 }

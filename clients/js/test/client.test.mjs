@@ -150,6 +150,43 @@ for (const wire of ["jsonrpc", "websocket"]) {
   });
 }
 
+test("jsonrpc: leaving a subscription early closes its event stream", async () => {
+  const publisher = new TesseraClient(url);
+  await publisher.accounts.create(user("crier"), password);
+  // The stream's body as the client reads it, wrapped to see whether the client cancels it.
+  let cancelled = false;
+  const watching = async (input, init) => {
+    const response = await fetch(input, init);
+    if (!String(input).includes("/events") || !response.body) return response;
+    const reader = response.body.getReader();
+    const body = new ReadableStream({
+      pull: async (controller) => {
+        const { value, done } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      cancel: async (reason) => {
+        cancelled = true;
+        await reader.cancel(reason);
+      },
+    });
+    return new Response(body, { status: response.status, headers: response.headers });
+  };
+  const listener = new TesseraClient(url, { fetch: watching });
+  const reading = first(listener.subscribe("announcements", { signal: AbortSignal.timeout(10000) }));
+  let event;
+  reading.then((e) => (event = e), () => undefined);
+  while (event === undefined) {
+    await publisher.call("announcement.post", { text: "once" });
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await reading;
+  assert.equal(event.topic, "announcements");
+  assert.equal(cancelled, true, "the event stream was left open after the loop ended");
+  listener.close();
+  publisher.close();
+});
+
 for (const wire of wires) {
   test(`${wire}: a refused call or subscription says why, with the same codes on every wire`, async () => {
     const client = new TesseraClient(url, { wire });
