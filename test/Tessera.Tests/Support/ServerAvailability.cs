@@ -98,4 +98,18 @@ public sealed class NeedsServerTheoryAttribute : TheoryAttribute
     {
         Skip = servers.Select(ServerAvailability.SkipReason).FirstOrDefault(reason => reason is not null);
     }
+
+    /// <summary>A program the theory needs as well (clang for a Native AOT publish): skipped loudly without it, as a server.</summary>
+    public string? Tool
+    {
+        get;
+        init
+        {
+            field = value;
+            if (Skip is null && value is not null && !ExternalTool.IsOnPath(value) && !ExternalTool.InCi)
+            {
+                Skip = $"SKIPPED LOUDLY: '{value}' is not on PATH; install it to run this test (CI fails instead of skipping).";
+            }
+        }
+    }
 }
