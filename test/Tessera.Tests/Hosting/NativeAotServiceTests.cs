@@ -11,8 +11,9 @@ namespace Tessera.Tests.Hosting;
 /// <summary>
 /// HelloService published with Native AOT, as docs/deployment.md tells a user to, run as a native program on a real
 /// SQLite file and called on every wire: its own methods and Tessera's built-in ones, session state, events, documents
-/// and bad input, in JSON, MessagePack and BSON, then on the PostgreSQL, MySQL, Redis and NATS stores. It proves the path Tessera takes without code made at run time (reflection invokers, build-time
-/// serializer metadata) and that trimming kept what the registry reads.
+/// and bad input, in JSON, MessagePack and BSON; then on the PostgreSQL, MySQL, Redis and NATS stores. It proves the
+/// path Tessera takes without code made at run time (reflection invokers, build-time serializer metadata) and that
+/// trimming kept what the registry reads.
 /// </summary>
 [Collection(NativeAotPublishes.Collection)]
 public sealed class NativeAotServiceTests(NativeHelloService native) : IClassFixture<NativeHelloService>
