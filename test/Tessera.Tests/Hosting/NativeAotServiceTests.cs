@@ -10,10 +10,10 @@ namespace Tessera.Tests.Hosting;
 
 /// <summary>
 /// HelloService published with Native AOT, as docs/deployment.md tells a user to, run as a native program on a real
-/// SQLite file and called on every wire: its own methods and Tessera's built-in ones, session state, events, documents
-/// and bad input, in JSON, MessagePack and BSON; then on the PostgreSQL, MySQL, Redis and NATS stores. It proves the
-/// path Tessera takes without code made at run time (reflection invokers, build-time serializer metadata) and that
-/// trimming kept what the registry reads.
+/// SQLite file and called on every wire: its own methods and Tessera's built-in ones, session state, events, documents,
+/// a password reset mailed over SMTP, and bad input, in JSON, MessagePack and BSON; then on the PostgreSQL, MySQL, Redis
+/// and NATS stores. It proves the path Tessera takes without code made at run time (reflection invokers, build-time
+/// serializer metadata) and that trimming kept what the registry reads.
 /// </summary>
 [Collection(NativeAotPublishes.Collection)]
 public sealed class NativeAotServiceTests(NativeHelloService native) : IClassFixture<NativeHelloService>
@@ -23,10 +23,13 @@ public sealed class NativeAotServiceTests(NativeHelloService native) : IClassFix
     {
         var executable = await native.ExecutableAsync();
         var data = Directory.CreateTempSubdirectory("tessera-aot-data-");
+        await using var smtp = new SmtpSink();
         try
         {
             await using var service = await ServiceProcess.StartExecutableAsync(
-                executable, ServiceProcess.FreePort(), "--data_dir=" + data.FullName);
+                executable, ServiceProcess.FreePort(), "--data_dir=" + data.FullName, "--smtp_host=127.0.0.1",
+                "--smtp_port=" + smtp.Port, "--mail_from=Hello <no-reply@example.com>",
+                "--password_reset_link=https://app.example/reset#token={token}");
             using var http = service.Client();
 
             Assert.Contains("tessera.db", service.Output, StringComparison.Ordinal);
@@ -75,6 +78,20 @@ public sealed class NativeAotServiceTests(NativeHelloService native) : IClassFix
                 "<?xml version=\"1.0\"?><methodCall><methodName>system.methodHelp</methodName><params><param><value>" +
                 "<string>math.add</string></value></param></params></methodCall>", Encoding.UTF8, "text/xml"));
             Assert.Contains("<string>Adds two integers.</string>", await help.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+            // A password reset mailed through Tessera.Mail (MailKit over SMTP), and the new password signs in.
+            var requested = await PostResultAsync(http, "/", """{"method":"account.create","parameters":{"user_id":"grace@example.com","password":"correct horse battery"}}""");
+            Assert.NotNull(requested.GetProperty("session_id").GetString());
+            await PostResultAsync(http, "/", """{"method":"account.request_password_reset","parameters":{"user_id":"grace@example.com"}}""");
+            var mail = await smtp.NextAsync();
+            Assert.Equal(["grace@example.com"], mail.To);
+            var reset = JsonSerializer.Serialize(new { method = "account.reset_password", parameters = new { token = mail.Token(), password = "a brand new passphrase" } });
+            Assert.Equal("grace@example.com", (await PostResultAsync(http, "/", reset)).GetProperty("user_id").GetString());
+            using (var fresh = service.Client())
+            {
+                var login = await PostResultAsync(fresh, "/", """{"method":"account.login","parameters":{"user_id":"grace@example.com","password":"a brand new passphrase"}}""");
+                Assert.NotNull(login.GetProperty("session_id").GetString());
+            }
 
             // Discovery documents, built from the registry and the types' JSON schemas.
             var discover = await PostAsync(http, "/api", """{"jsonrpc":"2.0","id":1,"method":"rpc.discover"}""");
