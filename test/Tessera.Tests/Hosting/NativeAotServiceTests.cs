@@ -4,6 +4,7 @@ using System.Text.Json;
 using Newtonsoft.Json.Bson;
 using Newtonsoft.Json.Linq;
 using Tessera.Buffers;
+using Tessera.Tests.ScaleOut;
 using Tessera.Wires.MessagePack;
 
 namespace Tessera.Tests.Hosting;
@@ -118,22 +119,15 @@ public sealed class NativeAotServiceTests(NativeHelloService native) : IClassFix
     /// and events written and read through Npgsql, MySqlConnector, StackExchange.Redis and NATS.Net in native code.
     /// </summary>
     [NeedsServerTheory("postgres", "redis", "mariadb", "nats", Tool = "clang")]
-    [InlineData("postgres")]
-    [InlineData("postgres, sessions and events on redis")]
-    [InlineData("mysql, events on nats")]
-    public async Task HelloService_PublishedWithNativeAot_KeepsAccountsSessionsAndEventsOnEachStore(string stores)
+    [InlineData("database", false)]
+    [InlineData("redis", false)]
+    [InlineData("mysql", true)]
+    public async Task HelloService_PublishedWithNativeAot_KeepsAccountsSessionsAndEventsOnEachStore(string sessionStore, bool eventsOnNats)
     {
         var executable = await native.ExecutableAsync();
-        List<string> arguments = stores.StartsWith("mysql", StringComparison.Ordinal)
-            ? ["--database=mysql", "--db_connection=" + await (await MariaDbServer.SharedAsync()).CreateDatabaseAsync()]
-            : ["--database=postgres", "--db_connection=" + await (await PostgresServer.SharedAsync()).CreateDatabaseAsync()];
-        if (stores.EndsWith("on redis", StringComparison.Ordinal))
-        {
-            var redis = await RedisServer.SharedAsync();
-            arguments.AddRange(["--session_store=redis", "--redis=" + redis.Configuration, "--redis_prefix=" + RedisServer.NewPrefix()]);
-        }
-
-        if (stores.EndsWith("on nats", StringComparison.Ordinal))
+        // As ServiceCluster deploys them: PostgreSQL, PostgreSQL with sessions and events on Redis, or MariaDB.
+        List<string> arguments = [.. await ServiceCluster.StoreArgumentsAsync(sessionStore)];
+        if (eventsOnNats)
         {
             var nats = await NatsServer.SharedAsync();
             arguments.AddRange(["--events=nats", "--nats=" + nats.Url, "--nats_stream=" + NatsServer.NewStream()]);

@@ -26,16 +26,7 @@ public sealed class ServiceCluster : IAsyncDisposable
     public static async Task<ServiceCluster> StartAsync(
         int count, string sessionStore, PostgresServer? postgres = null, RedisServer? redis = null, string[]? extraArguments = null)
     {
-        List<string> arguments = sessionStore == "mysql"
-            ? ["--database=mysql", "--db_connection=" + await (await MariaDbServer.SharedAsync()).CreateDatabaseAsync(), "--store_timeout=2"]
-            : ["--database=postgres", "--db_connection=" + await (postgres ?? await PostgresServer.SharedAsync()).CreateDatabaseAsync(), "--store_timeout=2"];
-        if (sessionStore == "redis")
-        {
-            redis ??= await RedisServer.SharedAsync();
-            arguments.AddRange(["--session_store=redis", "--redis=" + redis.Configuration, "--redis_prefix=" + RedisServer.NewPrefix()]);
-        }
-
-        arguments.AddRange(extraArguments ?? []);
+        List<string> arguments = [.. await StoreArgumentsAsync(sessionStore, postgres, redis), .. extraArguments ?? []];
 
         // One at a time, so the first migrates the schema and the others find it done (they would wait on its lock).
         var instances = new List<ServiceProcess>();
@@ -45,6 +36,24 @@ public sealed class ServiceCluster : IAsyncDisposable
         }
 
         return new ServiceCluster(instances, [.. arguments]);
+    }
+
+    /// <summary>
+    /// The command-line arguments that put a HelloService on a fresh database: <paramref name="sessionStore"/> as in
+    /// <see cref="StartAsync"/>.
+    /// </summary>
+    public static async Task<string[]> StoreArgumentsAsync(string sessionStore, PostgresServer? postgres = null, RedisServer? redis = null)
+    {
+        List<string> arguments = sessionStore == "mysql"
+            ? ["--database=mysql", "--db_connection=" + await (await MariaDbServer.SharedAsync()).CreateDatabaseAsync(), "--store_timeout=2"]
+            : ["--database=postgres", "--db_connection=" + await (postgres ?? await PostgresServer.SharedAsync()).CreateDatabaseAsync(), "--store_timeout=2"];
+        if (sessionStore == "redis")
+        {
+            redis ??= await RedisServer.SharedAsync();
+            arguments.AddRange(["--session_store=redis", "--redis=" + redis.Configuration, "--redis_prefix=" + RedisServer.NewPrefix()]);
+        }
+
+        return [.. arguments];
     }
 
     /// <summary>A Toto client of instance <paramref name="index"/> carrying <paramref name="sessionId"/>.</summary>
